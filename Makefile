@@ -1,0 +1,37 @@
+# Nami: the self-hosted control center for in-app purchases. Run `make help` for the targets.
+GO      ?= go
+DB      ?= ./nami.db
+ADDR    ?= :8080
+PKGS    := ./...
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
+
+.PHONY: run
+run: ## Start the control center on http://localhost:8080 with demo data in ./nami.db
+	$(GO) run . serve --db $(DB) --addr $(ADDR) --demo
+
+.PHONY: test
+test: ## Run every test: store, handlers, engine, CLI and the headless Chromium journeys
+	$(GO) test -count=1 -timeout 30m $(PKGS)
+
+.PHONY: generate
+generate: ## Regenerate the templ components (*_templ.go)
+	$(GO) tool templ generate
+
+.PHONY: lint
+lint: ## gofmt, templ fmt and go vet; fails when formatting or generated code is stale
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo 'gofmt would change the files above'; exit 1)
+	$(GO) tool templ fmt -fail views
+	$(GO) vet $(PKGS)
+
+.PHONY: build
+build: ## Build the single nami binary (no cgo)
+	CGO_ENABLED=0 $(GO) build -trimpath -o nami .
+
+.PHONY: bench
+bench: ## Run the Go benchmarks with allocations
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)

@@ -1,0 +1,316 @@
+package catalog
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"nami/store"
+)
+
+func TestDemoApplies(t *testing.T) {
+	if problems := Validate(demo(t)); problems != nil {
+		t.Fatalf("Validate(Demo):\n%v", problems)
+	}
+	s, _ := openStore(t)
+	res := mustApply(t, s, demo(t))
+	// 1 app + 4 platforms + 2 entitlements + 8 products.
+	if want := (Result{App: "calm-sky", Created: 15}); res != want {
+		t.Errorf("Result = %+v, want %+v", res, want)
+	}
+	log, err := s.AuditLog(context.Background(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(log) != 1 {
+		t.Fatalf("audit log has %d entries, want 1: %+v", len(log), log)
+	}
+	e := log[0]
+	if e.UserEmail != "tester@example.com" || e.AppSlug != "calm-sky" || e.Action != "applied" ||
+		e.Entity != "catalog" || e.Detail != "15 created, 0 updated, 0 deleted" {
+		t.Errorf("audit entry = %+v", e)
+	}
+}
+
+func TestApplyExportRoundTrip(t *testing.T) {
+	t.Run("demo", func(t *testing.T) {
+		s, _ := openStore(t)
+		mustApply(t, s, demo(t))
+		assertSameCatalog(t, mustExport(t, s, "calm-sky"), demo(t))
+	})
+	t.Run("unsorted, optional fields empty, generated key", func(t *testing.T) {
+		f := &File{
+			Format: Format,
+			App:    AppDoc{Slug: "tiny", Name: "Tiny & Co"},
+			Platforms: []PlatformDoc{
+				{Ref: "web", Store: "web", Name: "Web", Environment: "sandbox"},
+				{Ref: "android", Store: "google", Name: "Android", Environment: "production", Key: "pk_0123456789abcdefXYZ_"},
+			},
+			Entitlements: []EntitlementDoc{{Ref: "pro", Name: "Pro"}, {Ref: "ads-free", Name: "No ads", Description: "Hides ads"}},
+			Products: []ProductDoc{
+				{Platform: "web", SKU: "coins-100", Name: "100 coins", Kind: "consumable", Price: "0.99", Currency: "USD"},
+				{Platform: "android", SKU: "pro.yearly", Name: "Pro", Kind: "subscription", Price: "20", Currency: "GBP",
+					Period: "P1Y", Entitlements: []string{"pro", "ads-free"}},
+				{Platform: "android", SKU: "ads", Name: "No ads", Kind: "non_consumable", Price: "2.50", Currency: "GBP",
+					Entitlements: []string{"ads-free"}},
+			},
+		}
+		s, _ := openStore(t)
+		mustApply(t, s, f)
+		got := mustExport(t, s, "tiny")
+		generated := got.Platforms[1].Key // web sorts after android
+		if !keyPattern.MatchString(generated) {
+			t.Fatalf("generated key %q has the wrong shape", generated)
+		}
+		f.Platforms[0].Key = generated
+		assertSameCatalog(t, got, f)
+		if res := mustApply(t, s, got); res != (Result{App: "tiny"}) {
+			t.Errorf("applying the export changed something: %+v", res)
+		}
+	})
+}
+
+func TestExportWritesEmptyLists(t *testing.T) {
+	s, _ := openStore(t)
+	mustApply(t, s, &File{Format: Format, App: AppDoc{Slug: "empty", Name: "Empty"}})
+	f, err := Export(context.Background(), s.Reader, "empty")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf strings.Builder
+	if err := Encode(&buf, f); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"platforms": []`, `"entitlements": []`, `"products": []`, `"paywalls": []`, `"campaigns": []`} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("export lacks %s:\n%s", want, buf.String())
+		}
+	}
+}
+
+func TestExportUnknownApp(t *testing.T) {
+	s, _ := openStore(t)
+	if _, err := Export(context.Background(), s.Reader, "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Export(nope) = %v, want ErrNotFound", err)
+	}
+}
+
+func TestApplyTwiceIsIdempotent(t *testing.T) {
+	s, path := openStore(t)
+	mustApply(t, s, demo(t))
+	before := dumpDB(t, path, "audit_log")
+	if res := mustApply(t, s, demo(t)); res != (Result{App: "calm-sky"}) {
+		t.Errorf("second apply: %+v, want nothing changed", res)
+	}
+	// Not even a version or a timestamp moves.
+	if after := dumpDB(t, path, "audit_log"); after != before {
+		t.Errorf("second apply changed the database\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+}
+
+func TestApplyChanges(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openStore(t)
+	mustApply(t, s, demo(t))
+	app, err := s.AppBySlug(ctx, "calm-sky")
+	if err != nil {
+		t.Fatal(err)
+	}
+	iosBefore, err := s.Platform(ctx, app.ID, "ios")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	f := demo(t)
+	f.App.Name = "Calm Sky Premium" // 1 updated
+	f.Platforms = slices.DeleteFunc(f.Platforms, func(p PlatformDoc) bool { return p.Ref == "android-test" })
+	f.Platforms = append(f.Platforms, PlatformDoc{Ref: "fire", Store: "amazon", Name: "Fire tablets", Environment: "production"}) // 1 created
+	for i := range f.Platforms {
+		if f.Platforms[i].Ref == "web" {
+			f.Platforms[i].Name = "Web checkout" // 1 updated
+		}
+	}
+	f.Entitlements = slices.DeleteFunc(f.Entitlements, func(e EntitlementDoc) bool { return e.Ref == "offline" })
+	f.Products = slices.DeleteFunc(f.Products, func(p ProductDoc) bool { return p.Platform == "android-test" })
+	for i := range f.Products {
+		p := &f.Products[i]
+		if p.Platform == "ios" && p.SKU == "com.example.calmsky.monthly" {
+			p.Price = "10.99" // 1 updated
+		}
+		if slices.Contains(p.Entitlements, "offline") {
+			p.Entitlements = []string{"premium"} // 4 updated: they no longer grant offline
+		}
+	}
+	f.Products = append(f.Products,
+		ProductDoc{Platform: "android", SKU: "calmsky_lifetime", Name: "Lifetime", Kind: "non_consumable",
+			Price: "149.99", Currency: "USD", Entitlements: []string{"premium"}}, // 1 created
+		ProductDoc{Platform: "fire", SKU: "calmsky.monthly", Name: "Premium Monthly", Kind: "subscription",
+			Price: "9.99", Currency: "USD", Period: "P1M", Entitlements: []string{"premium"}}, // 1 created
+	)
+	// Deleted: the android-test platform, its product and the offline entitlement.
+	res := mustApply(t, s, f)
+	if want := (Result{App: "calm-sky", Created: 3, Updated: 7, Deleted: 3}); res != want {
+		t.Errorf("Result = %+v, want %+v", res, want)
+	}
+
+	got := mustExport(t, s, "calm-sky")
+	for i, p := range f.Platforms {
+		if p.Ref == "fire" {
+			f.Platforms[i].Key = got.Platforms[slices.IndexFunc(got.Platforms, func(p PlatformDoc) bool { return p.Ref == "fire" })].Key
+		}
+	}
+	assertSameCatalog(t, got, f)
+
+	iosAfter, err := s.Platform(ctx, app.ID, "ios")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if iosAfter.ID != iosBefore.ID || iosAfter.Version != iosBefore.Version {
+		t.Errorf("unchanged platform ios was rewritten: %+v -> %+v", iosBefore, iosAfter)
+	}
+	log, err := s.AuditLog(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if log[0].Detail != "3 created, 7 updated, 3 deleted" {
+		t.Errorf("audit detail = %q", log[0].Detail)
+	}
+}
+
+func TestApplyMovesKeysWithinTheApp(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openStore(t)
+	mustApply(t, s, demo(t))
+
+	f := demo(t)
+	keys := map[string]string{}
+	for _, p := range f.Platforms {
+		keys[p.Ref] = p.Key
+	}
+	for i := range f.Platforms {
+		switch p := &f.Platforms[i]; p.Ref {
+		case "ios":
+			p.Ref = "iphone" // a renamed ref keeps the key apps in the wild hold
+		case "android":
+			p.Key = keys["web"]
+		case "web":
+			p.Key = keys["android"]
+		}
+	}
+	for i := range f.Products {
+		if f.Products[i].Platform == "ios" {
+			f.Products[i].Platform = "iphone"
+		}
+	}
+	res := mustApply(t, s, f)
+	// iphone and its 3 products created; android and web updated; ios and its 3 products deleted.
+	if want := (Result{App: "calm-sky", Created: 4, Updated: 2, Deleted: 4}); res != want {
+		t.Errorf("Result = %+v, want %+v", res, want)
+	}
+	for ref, key := range map[string]string{"iphone": keys["ios"], "android": keys["web"], "web": keys["android"]} {
+		p, err := s.PlatformByKey(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Ref != ref {
+			t.Errorf("key %s belongs to %q, want %q", key, p.Ref, ref)
+		}
+	}
+	assertSameCatalog(t, mustExport(t, s, "calm-sky"), f)
+}
+
+func TestFailedApplyReportsEveryProblemAndChangesNothing(t *testing.T) {
+	ctx := context.Background()
+	other := func() *File {
+		return &File{
+			Format: Format,
+			App:    AppDoc{Slug: "other", Name: "Other"},
+			Platforms: []PlatformDoc{
+				{Ref: "ios", Store: "apple", Name: "iOS", Environment: "production", Key: "pk_other_app_ios_key_0001"},
+			},
+		}
+	}
+	tests := []struct {
+		name  string
+		file  func(t *testing.T) *File
+		paths []string
+	}{
+		{
+			name: "three problems in the file",
+			file: func(t *testing.T) *File {
+				f := demo(t)
+				f.App.Name = "Renamed"
+				f.Platforms[1].Store = "windows"
+				f.Products[2].Platform = "windows"
+				f.Products[4].Currency = "usd"
+				return f
+			},
+			paths: []string{"platforms[1].store", "products[2].platform", "products[4].currency"},
+		},
+		{
+			name: "a new app's key held by another app",
+			file: func(t *testing.T) *File {
+				f := demo(t)
+				f.App = AppDoc{Slug: "third", Name: "Third"}
+				f.Platforms[0].Key = "pk_third_app_fresh_key_01"
+				f.Platforms[2].Key = other().Platforms[0].Key
+				f.Platforms[3].Key = demo(t).Platforms[3].Key
+				return f
+			},
+			paths: []string{"platforms[1].key", "platforms[2].key", "platforms[3].key"},
+		},
+		{
+			name: "an existing app's change with a key held by another app",
+			file: func(t *testing.T) *File {
+				f := demo(t)
+				f.App.Name = "Renamed" // written before the key check, so the rollback matters
+				f.Entitlements = f.Entitlements[1:]
+				f.Platforms[3].Key = other().Platforms[0].Key
+				for i := range f.Products {
+					f.Products[i].Entitlements = []string{"premium"}
+				}
+				return f
+			},
+			paths: []string{"platforms[3].key"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, path := openStore(t)
+			mustApply(t, s, demo(t))
+			mustApply(t, s, other())
+			dumpBefore := dumpDB(t, path)
+			exportBefore := mustExport(t, s, "calm-sky")
+
+			f := tt.file(t)
+			res, err := Apply(ctx, s, f, "tester@example.com")
+			if got := problemPaths(t, err); !slices.Equal(got, tt.paths) {
+				t.Errorf("problem paths = %q, want %q\n%v", got, tt.paths, err)
+			}
+			if res != (Result{App: f.App.Slug}) {
+				t.Errorf("a failed apply counted changes: %+v", res)
+			}
+			if dumpAfter := dumpDB(t, path); dumpAfter != dumpBefore {
+				t.Errorf("a failed apply changed the database\nbefore:\n%s\nafter:\n%s", dumpBefore, dumpAfter)
+			}
+			assertSameCatalog(t, mustExport(t, s, "calm-sky"), exportBefore)
+		})
+	}
+}
+
+func TestApplyKeyClashMessage(t *testing.T) {
+	s, _ := openStore(t)
+	mustApply(t, s, demo(t))
+	f := demo(t)
+	f.App = AppDoc{Slug: "copycat", Name: "Copycat"}
+	_, err := Apply(context.Background(), s, f, "tester@example.com")
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != 4 || lines[0] != "platforms[0].key: key is used by another platform" {
+		t.Errorf("error = %q", err)
+	}
+	if _, err := s.AppBySlug(context.Background(), "copycat"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the failed apply left app copycat behind: %v", err)
+	}
+}

@@ -1,0 +1,150 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"nami/offer"
+	"nami/store"
+	"nami/urls"
+	"nami/views"
+)
+
+func (h *Handler) renderEntitlements(c echo.Context, status int, v views.EntitlementsView) error {
+	p, err := h.appPage(c, "Entitlements", "entitlements")
+	if err != nil {
+		return err
+	}
+	list, err := h.store.Entitlements(c.Request().Context(), currentApp(c).ID)
+	if err != nil {
+		return err
+	}
+	for _, e := range list {
+		v.Rows = append(v.Rows, views.EntitlementRow{Ref: e.Ref, Name: e.Name, Description: e.Description, Products: e.Products})
+	}
+	v.Slug = currentApp(c).Slug
+	return h.renderSection(c, status, p, views.EntitlementsPage(p, v), views.EntitlementsSection(p, v))
+}
+
+// Entitlements lists the app's entitlements.
+func (h *Handler) Entitlements(c echo.Context) error {
+	return h.renderEntitlements(c, http.StatusOK, views.EntitlementsView{})
+}
+
+// EditEntitlement shows the list with one entitlement's row as a form.
+func (h *Handler) EditEntitlement(c echo.Context) error {
+	e, err := h.store.Entitlement(c.Request().Context(), currentApp(c).ID, c.Param("ref"))
+	if err != nil {
+		return err
+	}
+	f := views.Form{Values: map[string][]string{"ref": {e.Ref}, "name": {e.Name}, "description": {e.Description},
+		"version": {strconv.Itoa(e.Version)}}}
+	return h.renderEntitlements(c, http.StatusOK, views.EntitlementsView{EditRef: e.Ref, Edit: f})
+}
+
+func readEntitlement(c echo.Context, f views.Form) store.Entitlement {
+	e := store.Entitlement{AppID: currentApp(c).ID, Ref: trimmed(f, "ref"), Name: trimmed(f, "name"), Description: trimmed(f, "description")}
+	checkName(f, "name")
+	if err := offer.CheckRef(e.Ref); err != nil {
+		f.Errors["ref"] = err.Error()
+	}
+	if len(e.Description) > 500 {
+		f.Errors["description"] = "Use at most 500 characters."
+	}
+	return e
+}
+
+// CreateEntitlement adds an entitlement.
+func (h *Handler) CreateEntitlement(c echo.Context) error {
+	f := formOf(c)
+	e := readEntitlement(c, f)
+	if len(f.Errors) == 0 {
+		err := h.store.InTx(c.Request().Context(), func(tx *store.Tx) error {
+			if err := tx.CreateEntitlement(c.Request().Context(), &e); err != nil {
+				return err
+			}
+			return h.changed(c, tx, "created", "entitlement", e.Ref)
+		})
+		switch {
+		case errors.Is(err, store.ErrConflict):
+			f.Errors["ref"] = "This app already has an entitlement with this ref."
+		case err != nil:
+			return err
+		default:
+			setFlash(c, "success", "Added "+e.Name+".")
+			if !isHTMX(c) {
+				return h.redirect(c, urls.Entitlements(currentApp(c).Slug))
+			}
+			return h.renderEntitlements(c, http.StatusCreated, views.EntitlementsView{})
+		}
+	}
+	return h.renderEntitlements(c, http.StatusUnprocessableEntity, views.EntitlementsView{New: f})
+}
+
+// UpdateEntitlement saves an edited entitlement unless someone else saved it first.
+func (h *Handler) UpdateEntitlement(c echo.Context) error {
+	ctx := c.Request().Context()
+	old, err := h.store.Entitlement(ctx, currentApp(c).ID, c.Param("ref"))
+	if err != nil {
+		return err
+	}
+	f := formOf(c)
+	e := readEntitlement(c, f)
+	e.ID, e.Version = old.ID, formVersion(f)
+	status := http.StatusUnprocessableEntity
+	if len(f.Errors) == 0 {
+		err := h.store.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.UpdateEntitlement(ctx, &e); err != nil {
+				return err
+			}
+			return h.changed(c, tx, "updated", "entitlement", e.Ref)
+		})
+		switch {
+		case errors.Is(err, store.ErrConflict) && e.Version != old.Version:
+			status = http.StatusConflict
+			var d []string
+			d = diff(d, "name", old.Name, e.Name)
+			d = diff(d, "ref", old.Ref, e.Ref)
+			d = diff(d, "description", old.Description, e.Description)
+			f.Errors["_form"] = staleMessage("entitlement", d)
+			f.Values["version"] = []string{strconv.Itoa(old.Version)}
+		case errors.Is(err, store.ErrConflict):
+			f.Errors["ref"] = "This app already has an entitlement with this ref."
+		case err != nil:
+			return err
+		default:
+			setFlash(c, "success", "Saved "+e.Name+".")
+			if !isHTMX(c) {
+				return h.redirect(c, urls.Entitlements(currentApp(c).Slug))
+			}
+			return h.renderEntitlements(c, http.StatusOK, views.EntitlementsView{})
+		}
+	}
+	return h.renderEntitlements(c, status, views.EntitlementsView{EditRef: old.Ref, Edit: f})
+}
+
+// DeleteEntitlement deletes an entitlement; products stop granting it.
+func (h *Handler) DeleteEntitlement(c echo.Context) error {
+	ctx := c.Request().Context()
+	e, err := h.store.Entitlement(ctx, currentApp(c).ID, c.Param("ref"))
+	if err != nil {
+		return err
+	}
+	err = h.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.DeleteEntitlement(ctx, e.ID); err != nil {
+			return err
+		}
+		return h.changed(c, tx, "deleted", "entitlement", e.Ref)
+	})
+	if err != nil {
+		return err
+	}
+	setFlash(c, "success", "Deleted "+e.Name+".")
+	if !isHTMX(c) {
+		return h.redirect(c, urls.Entitlements(currentApp(c).Slug))
+	}
+	return h.renderEntitlements(c, http.StatusOK, views.EntitlementsView{})
+}

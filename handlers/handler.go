@@ -1,0 +1,30 @@
+// Package handlers holds the control center's HTTP handlers, its middleware and the one route table.
+package handlers
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"nami/store"
+)
+
+// Handler serves the control center. Every page and action is a method on it.
+type Handler struct {
+	store    *store.Store
+	log      *slog.Logger
+	sessions *SessionStore
+	limiter  *loginLimiter
+	now      func() time.Time
+}
+
+// New builds the Handler; it loads (or creates on first start) the secrets it needs from the store.
+func New(ctx context.Context, st *store.Store, log *slog.Logger) (*Handler, error) {
+	return &Handler{
+		store:    st,
+		log:      log,
+		sessions: NewSessionStore(st),
+		limiter:  newLoginLimiter(),
+		now:      func() time.Time { return time.Now().UTC() },
+	}, nil
+}

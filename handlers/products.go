@@ -1,0 +1,284 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"nami/offer"
+	"nami/store"
+	"nami/urls"
+	"nami/views"
+)
+
+var kindLabels = map[string]string{"subscription": "Subscription", "non_consumable": "One-time", "consumable": "Consumable"}
+
+// productsView fills the lists a products page needs; filter is kept only if it names a platform.
+func (h *Handler) productsView(c echo.Context, filter string) (views.ProductsView, error) {
+	ctx := c.Request().Context()
+	a := currentApp(c)
+	v := views.ProductsView{Slug: a.Slug}
+	platforms, err := h.store.Platforms(ctx, a.ID)
+	if err != nil {
+		return v, err
+	}
+	names := map[string]string{}
+	for _, p := range platforms {
+		v.Platforms = append(v.Platforms, views.Option{Value: p.Ref, Label: p.Name})
+		names[p.Ref] = p.Name
+		if p.Ref == filter {
+			v.Filter = filter
+		}
+	}
+	ents, err := h.store.Entitlements(ctx, a.ID)
+	if err != nil {
+		return v, err
+	}
+	for _, e := range ents {
+		v.Entitlements = append(v.Entitlements, views.Option{Value: e.Ref, Label: e.Name})
+	}
+	for _, k := range offer.KindChoices {
+		v.Kinds = append(v.Kinds, views.Option{Value: k.Value, Label: k.Label})
+	}
+	v.Periods = []views.Option{{Value: "", Label: "None (one-time)"}}
+	for _, p := range offer.PeriodChoices {
+		v.Periods = append(v.Periods, views.Option{Value: p.Value, Label: p.Label})
+	}
+	products, err := h.store.Products(ctx, a.ID)
+	if err != nil {
+		return v, err
+	}
+	v.Total = len(products)
+	for _, p := range products {
+		if v.Filter != "" && p.PlatformRef != v.Filter {
+			continue
+		}
+		v.Rows = append(v.Rows, views.ProductRow{PlatformRef: p.PlatformRef, PlatformName: names[p.PlatformRef], SKU: p.SKU,
+			Name: p.Name, Kind: p.Kind, KindLabel: kindLabels[p.Kind], PriceText: priceText(p), Entitlements: p.Entitlements})
+	}
+	return v, nil
+}
+
+// priceText says a product's price in words, e.g. "$9.99 / month, 1 week free".
+func priceText(p store.Product) string {
+	s := offer.PriceLine(p.Price, p.Currency, p.Kind, p.Period, "en")
+	if t := offer.TrialWords(p.Trial, "en"); t != "" {
+		s += ", " + t
+	}
+	return s
+}
+
+func (h *Handler) renderProducts(c echo.Context, status int, filter string, newForm views.Form, editKey string, edit views.Form) error {
+	p, err := h.appPage(c, "Products", "products")
+	if err != nil {
+		return err
+	}
+	v, err := h.productsView(c, filter)
+	if err != nil {
+		return err
+	}
+	v.New, v.EditKey, v.Edit = newForm, editKey, edit
+	if v.New.Values == nil {
+		v.New = views.Form{Values: map[string][]string{"platform": {v.Filter}, "kind": {"subscription"}, "period": {"P1M"}, "currency": {"USD"}}}
+	}
+	return h.renderSection(c, status, p, views.ProductsPage(p, v), views.ProductsSection(p, v))
+}
+
+// Products lists the app's products, optionally only one platform's (?platform=ref).
+func (h *Handler) Products(c echo.Context) error {
+	return h.renderProducts(c, http.StatusOK, c.QueryParam("platform"), views.Form{}, "", views.Form{})
+}
+
+// EditProduct shows the list with one product's row as a form.
+func (h *Handler) EditProduct(c echo.Context) error {
+	pr, err := h.store.Product(c.Request().Context(), currentApp(c).ID, c.Param("platform"), c.Param("sku"))
+	if err != nil {
+		return err
+	}
+	f := views.Form{Values: map[string][]string{"platform": {pr.PlatformRef}, "sku": {pr.SKU}, "name": {pr.Name}, "kind": {pr.Kind},
+		"price": {pr.Price}, "currency": {pr.Currency}, "period": {pr.Period}, "trial": {pr.Trial}, "entitlements": pr.Entitlements,
+		"version": {strconv.Itoa(pr.Version)}}}
+	return h.renderProducts(c, http.StatusOK, c.QueryParam("filter"), views.Form{}, pr.PlatformRef+"/"+pr.SKU, f)
+}
+
+// checkSKU accepts the characters the stores allow in product ids.
+func checkSKU(sku string) error {
+	if sku == "" || len(sku) > 200 {
+		return errors.New("Enter the store's product id (1 to 200 characters).")
+	}
+	for _, r := range sku {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
+			return errors.New("Use only letters, digits, dots, - and _, as the stores do.")
+		}
+	}
+	return nil
+}
+
+// readProduct validates the product form into f.Errors and returns the product it describes.
+func (h *Handler) readProduct(c echo.Context, f views.Form) (store.Product, error) {
+	ctx := c.Request().Context()
+	pr := store.Product{PlatformRef: f.Get("platform"), SKU: trimmed(f, "sku"), Name: trimmed(f, "name"), Kind: f.Get("kind"),
+		Price: trimmed(f, "price"), Currency: strings.ToUpper(trimmed(f, "currency")), Period: f.Get("period"), Trial: strings.ToUpper(trimmed(f, "trial"))}
+	if pr.Kind != "subscription" {
+		pr.Period, pr.Trial = "", "" // the form hides these for one-time products
+	}
+	checkName(f, "name")
+	if err := checkSKU(pr.SKU); err != nil {
+		f.Errors["sku"] = err.Error()
+	}
+	checks := []struct {
+		field string
+		err   error
+	}{
+		{"kind", offer.CheckKind(pr.Kind)},
+		{"price", offer.CheckPrice(pr.Price)},
+		{"currency", offer.CheckCurrency(pr.Currency)},
+	}
+	for _, ch := range checks {
+		if ch.err != nil {
+			f.Errors[ch.field] = ch.err.Error()
+		}
+	}
+	if f.Err("kind") == "" {
+		if err := offer.CheckPeriod(pr.Kind, pr.Period); err != nil {
+			f.Errors["period"] = err.Error()
+		}
+		if err := offer.CheckTrial(pr.Kind, pr.Trial); err != nil {
+			f.Errors["trial"] = err.Error()
+		}
+	}
+	pl, err := h.store.Platform(ctx, currentApp(c).ID, pr.PlatformRef)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		f.Errors["platform"] = "Choose one of this app's platforms."
+	case err != nil:
+		return pr, err
+	default:
+		pr.PlatformID = pl.ID
+	}
+	ents, err := h.store.Entitlements(ctx, currentApp(c).ID)
+	if err != nil {
+		return pr, err
+	}
+	seen := map[string]bool{}
+	for _, ref := range f.Values["entitlements"] {
+		found := false
+		for _, e := range ents {
+			found = found || e.Ref == ref
+		}
+		if !found {
+			f.Errors["entitlements"] = "Unknown entitlement " + strconv.Quote(ref) + "."
+		} else if !seen[ref] {
+			pr.Entitlements = append(pr.Entitlements, ref)
+			seen[ref] = true
+		}
+	}
+	return pr, nil
+}
+
+// CreateProduct adds a product SKU to one of the app's platforms.
+func (h *Handler) CreateProduct(c echo.Context) error {
+	f := formOf(c)
+	pr, err := h.readProduct(c, f)
+	if err != nil {
+		return err
+	}
+	filter := f.Get("filter")
+	if len(f.Errors) == 0 {
+		err := h.store.InTx(c.Request().Context(), func(tx *store.Tx) error {
+			if err := tx.CreateProduct(c.Request().Context(), &pr); err != nil {
+				return err
+			}
+			return h.changed(c, tx, "created", "product", pr.PlatformRef+"/"+pr.SKU)
+		})
+		switch {
+		case errors.Is(err, store.ErrConflict):
+			f.Errors["sku"] = "This platform already has a product with this SKU."
+		case err != nil:
+			return err
+		default:
+			setFlash(c, "success", "Added "+pr.Name+" ("+pr.SKU+").")
+			if !isHTMX(c) {
+				return h.redirect(c, urls.ProductsOn(currentApp(c).Slug, filter))
+			}
+			return h.renderProducts(c, http.StatusCreated, filter, views.Form{}, "", views.Form{})
+		}
+	}
+	return h.renderProducts(c, http.StatusUnprocessableEntity, filter, f, "", views.Form{})
+}
+
+// UpdateProduct saves an edited product unless someone else saved it first.
+func (h *Handler) UpdateProduct(c echo.Context) error {
+	ctx := c.Request().Context()
+	old, err := h.store.Product(ctx, currentApp(c).ID, c.Param("platform"), c.Param("sku"))
+	if err != nil {
+		return err
+	}
+	f := formOf(c)
+	pr, err := h.readProduct(c, f)
+	if err != nil {
+		return err
+	}
+	pr.ID, pr.Version = old.ID, formVersion(f)
+	filter := f.Get("filter")
+	status := http.StatusUnprocessableEntity
+	if len(f.Errors) == 0 {
+		err := h.store.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.UpdateProduct(ctx, &pr); err != nil {
+				return err
+			}
+			return h.changed(c, tx, "updated", "product", pr.PlatformRef+"/"+pr.SKU)
+		})
+		switch {
+		case errors.Is(err, store.ErrConflict) && pr.Version != old.Version:
+			status = http.StatusConflict
+			var d []string
+			d = diff(d, "name", old.Name, pr.Name)
+			d = diff(d, "sku", old.SKU, pr.SKU)
+			d = diff(d, "price", old.Price+" "+old.Currency, pr.Price+" "+pr.Currency)
+			d = diff(d, "period", old.Period, pr.Period)
+			d = diff(d, "trial", old.Trial, pr.Trial)
+			d = diff(d, "grants", strings.Join(old.Entitlements, ", "), strings.Join(pr.Entitlements, ", "))
+			f.Errors["_form"] = staleMessage("product", d)
+			f.Values["version"] = []string{strconv.Itoa(old.Version)}
+		case errors.Is(err, store.ErrConflict):
+			f.Errors["sku"] = "This platform already has a product with this SKU."
+		case err != nil:
+			return err
+		default:
+			setFlash(c, "success", "Saved "+pr.Name+".")
+			if !isHTMX(c) {
+				return h.redirect(c, urls.ProductsOn(currentApp(c).Slug, filter))
+			}
+			return h.renderProducts(c, http.StatusOK, filter, views.Form{}, "", views.Form{})
+		}
+	}
+	return h.renderProducts(c, status, filter, views.Form{}, old.PlatformRef+"/"+old.SKU, f)
+}
+
+// DeleteProduct deletes a product; paywalls stop offering it.
+func (h *Handler) DeleteProduct(c echo.Context) error {
+	ctx := c.Request().Context()
+	pr, err := h.store.Product(ctx, currentApp(c).ID, c.Param("platform"), c.Param("sku"))
+	if err != nil {
+		return err
+	}
+	err = h.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.DeleteProduct(ctx, pr.ID); err != nil {
+			return err
+		}
+		return h.changed(c, tx, "deleted", "product", pr.PlatformRef+"/"+pr.SKU)
+	})
+	if err != nil {
+		return err
+	}
+	setFlash(c, "success", "Deleted "+pr.Name+" ("+pr.SKU+").")
+	filter := c.QueryParam("filter")
+	if !isHTMX(c) {
+		return h.redirect(c, urls.ProductsOn(currentApp(c).Slug, filter))
+	}
+	return h.renderProducts(c, http.StatusOK, filter, views.Form{}, "", views.Form{})
+}

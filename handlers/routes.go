@@ -1,0 +1,116 @@
+package handlers
+
+import (
+	"io/fs"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"nami/static"
+	"nami/store"
+	"nami/urls"
+)
+
+// Routes is the one route table of the control center.
+func (h *Handler) Routes(e *echo.Echo) {
+	e.HTTPErrorHandler = h.ErrorHandler
+	e.Use(middleware.Recover())
+	e.Use(h.requestLog)
+	e.Use(securityHeaders)
+
+	e.GET("/healthz", h.Health)
+	staticFS, err := fs.Sub(static.Files, ".")
+	if err != nil {
+		panic(err)
+	}
+	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", staticCache(http.FileServer(http.FS(staticFS))))))
+
+	web := e.Group("", middleware.BodyLimit("2M"), h.withSession)
+	web.GET("/", func(c echo.Context) error { return h.redirect(c, urls.Apps()) })
+	web.GET("/setup", h.SetupForm)
+	web.POST("/setup", h.Setup)
+	web.GET("/login", h.LoginForm)
+	web.POST("/login", h.Login)
+	web.POST("/logout", h.Logout)
+
+	edit := requireRole(store.RoleEditor)
+	admin := requireRole(store.RoleAdmin)
+	in := web.Group("", h.requireUser)
+	in.GET("/apps", h.Apps)
+	in.POST("/apps", h.CreateApp, edit)
+	in.GET("/team", h.Team)
+	in.POST("/team", h.AddUser, admin)
+	in.POST("/team/:id/role", h.SetRole, admin)
+	in.GET("/audit", h.Audit)
+
+	app := in.Group("", h.withApp)
+	app.GET(urls.PatternApp, h.App)
+	app.POST(urls.PatternApp+"/delete", h.DeleteApp, admin)
+
+	app.GET(urls.PatternPlatforms, h.Platforms)
+	app.POST(urls.PatternPlatforms, h.CreatePlatform, edit)
+	app.GET(urls.PatternPlatform, h.EditPlatform)
+	app.POST(urls.PatternPlatform, h.UpdatePlatform, edit)
+	app.POST(urls.PatternPlatform+"/rotate-key", h.RotateKey, edit)
+	app.POST(urls.PatternPlatform+"/delete", h.DeletePlatform, edit)
+
+	app.GET(urls.PatternEntitlements, h.Entitlements)
+	app.POST(urls.PatternEntitlements, h.CreateEntitlement, edit)
+	app.GET(urls.PatternEntitlement, h.EditEntitlement)
+	app.POST(urls.PatternEntitlement, h.UpdateEntitlement, edit)
+	app.POST(urls.PatternEntitlement+"/delete", h.DeleteEntitlement, edit)
+
+	app.GET(urls.PatternProducts, h.Products)
+	app.POST(urls.PatternProducts, h.CreateProduct, edit)
+	app.GET(urls.PatternProduct, h.EditProduct)
+	app.POST(urls.PatternProduct, h.UpdateProduct, edit)
+	app.POST(urls.PatternProduct+"/delete", h.DeleteProduct, edit)
+}
+
+// Health answers 200 when the database answers.
+func (h *Handler) Health(c echo.Context) error {
+	if _, err := h.store.CountUsers(c.Request().Context()); err != nil {
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// requestLog writes one structured line per request.
+func (h *Handler) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		r := c.Request()
+		h.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", c.Response().Status,
+			"bytes", c.Response().Size, "duration_ms", float64(time.Since(start).Microseconds())/1000, "ip", c.RealIP())
+		return nil
+	}
+}
+
+// securityHeaders sets the headers every control-center page carries. Scripts come only from
+// /static; styles may be inline because paywall themes set colours per element.
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		hd := c.Response().Header()
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Referrer-Policy", "same-origin")
+		if !isSDK(c) {
+			hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+			hd.Set("X-Frame-Options", "DENY")
+		}
+		return next(c)
+	}
+}
+
+// staticCache lets browsers keep static files for an hour.
+func staticCache(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,293 @@
+// Command nami is the Nami control center: a self-hosted server where marketers manage what an app
+// sells and how it is offered, and the public SDK API that apps ask. See README.md for the commands.
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"nami/catalog"
+	"nami/handlers"
+	"nami/store"
+)
+
+const usage = `Nami: the self-hosted control center for in-app purchases.
+
+Usage:
+  nami serve   [--addr :8080] [--db ./nami.db] [--demo]   run the control center and the SDK API
+  nami user add --email E --name N --role R                create a user; the password is read from stdin
+  nami apply   -f catalog.json                             make an app's drafts match a catalog file
+  nami export  --app SLUG                                  print an app's drafts as a catalog file
+  nami backup  FILE                                        write a consistent copy of a live database
+
+Every command takes --db (env NAMI_DB, default ./nami.db); serve takes --addr (env NAMI_ADDR).
+`
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "nami:", err)
+		os.Exit(1)
+	}
+}
+
+// run executes one command line; it is main without the exit, so tests can call it.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	cmd, rest := args[0], args[1:]
+	if cmd == "user" {
+		if len(rest) == 0 || rest[0] != "add" {
+			return errors.New("usage: nami user add --email E --name N --role R")
+		}
+		cmd, rest = "user add", rest[1:]
+	}
+	fs := flag.NewFlagSet("nami "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	db := fs.String("db", envOr("NAMI_DB", "./nami.db"), "the SQLite database file")
+	switch cmd {
+	case "serve":
+		addr := fs.String("addr", envOr("NAMI_ADDR", ":8080"), "the address to listen on")
+		demo := fs.Bool("demo", false, "load the demo app when the database has no apps")
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
+		return serve(ctx, *db, *addr, *demo, stderr)
+	case "user add":
+		email := fs.String("email", "", "the user's email")
+		name := fs.String("name", "", "the user's name")
+		role := fs.String("role", "", "owner, admin, editor or viewer")
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
+		return addUser(ctx, *db, *email, *name, *role, stdin, stdout)
+	case "apply":
+		file := fs.String("f", "", "the catalog file (- for stdin)")
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
+		return apply(ctx, *db, *file, stdin, stdout)
+	case "export":
+		slug := fs.String("app", "", "the app's slug")
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
+		return export(ctx, *db, *slug, stdout)
+	case "backup":
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
+		if fs.NArg() != 1 {
+			return errors.New("usage: nami backup FILE")
+		}
+		return backup(ctx, *db, fs.Arg(0), stdout)
+	default:
+		return fmt.Errorf("unknown command %q; run 'nami help'", cmd)
+	}
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func serve(ctx context.Context, dbPath, addr string, demo bool, stderr io.Writer) error {
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	st, err := store.Open(ctx, dbPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if demo {
+		if err := loadDemo(ctx, st, log); err != nil {
+			return err
+		}
+	}
+	h, err := handlers.New(ctx, st, log)
+	if err != nil {
+		return err
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	h.Routes(e)
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	url := "http://" + displayAddr(ln.Addr().String())
+	if n, err := st.CountUsers(ctx); err == nil && n == 0 {
+		log.Info("Nami is ready: open " + url + "/setup and create the owner account")
+	} else {
+		log.Info("Nami is ready: open " + url)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutCtx)
+}
+
+// displayAddr turns ":8080" or "[::]:8080" into "localhost:8080" for the log.
+func displayAddr(a string) string {
+	host, port, err := net.SplitHostPort(a)
+	if err != nil || host == "" || host == "::" || host == "0.0.0.0" {
+		return "localhost:" + port
+	}
+	return a
+}
+
+// loadDemo applies the embedded demo catalog, through the same code as `nami apply`, when there are no apps.
+func loadDemo(ctx context.Context, st *store.Store, log *slog.Logger) error {
+	apps, err := st.AppSummaries(ctx)
+	if err != nil || len(apps) > 0 {
+		return err
+	}
+	f, err := catalog.Parse(strings.NewReader(string(catalog.Demo)))
+	if err != nil {
+		return fmt.Errorf("demo catalog: %w", err)
+	}
+	res, err := catalog.Apply(ctx, st, f, "demo")
+	if err != nil {
+		return fmt.Errorf("demo catalog: %w", err)
+	}
+	log.Info("loaded the demo app", "app", res.App)
+	return nil
+}
+
+func addUser(ctx context.Context, dbPath, email, name, role string, stdin io.Reader, stdout io.Writer) error {
+	pw, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("reading the password from stdin: %w", err)
+	}
+	pw = strings.TrimRight(pw, "\r\n")
+	if errs := handlers.CheckNewUser(email, name, pw, role); len(errs) > 0 {
+		var lines []string
+		for _, field := range []string{"email", "name", "role", "password"} {
+			if m, ok := errs[field]; ok {
+				lines = append(lines, "--"+field+": "+m)
+			}
+		}
+		return errors.New(strings.Join(lines, "\n"))
+	}
+	st, err := store.Open(ctx, dbPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	hash, err := handlers.HashPassword(pw)
+	if err != nil {
+		return err
+	}
+	u := store.User{Email: email, Name: name, Role: role, PasswordHash: hash}
+	err = st.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateUser(ctx, &u); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, store.AuditEntry{UserEmail: "cli", Action: "created", Entity: "user", Ref: email, Detail: role})
+	})
+	if errors.Is(err, store.ErrConflict) {
+		return fmt.Errorf("--email: a user with email %s already exists", email)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "created %s (%s)\n", email, role)
+	return nil
+}
+
+func apply(ctx context.Context, dbPath, file string, stdin io.Reader, stdout io.Writer) error {
+	var r io.Reader
+	switch file {
+	case "":
+		return errors.New("usage: nami apply -f catalog.json")
+	case "-":
+		r = stdin
+	default:
+		fh, err := os.Open(file)
+		if err != nil {
+			return err
+		}
+		defer fh.Close()
+		r = fh
+	}
+	f, err := catalog.Parse(r)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, dbPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	res, err := catalog.Apply(ctx, st, f, "cli")
+	if err != nil {
+		var probs catalog.Problems
+		if errors.As(err, &probs) {
+			return fmt.Errorf("%s: nothing was changed; fix these and apply again:\n%w", file, err)
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "applied %s: %d created, %d updated, %d deleted\n", res.App, res.Created, res.Updated, res.Deleted)
+	return nil
+}
+
+func export(ctx context.Context, dbPath, slug string, stdout io.Writer) error {
+	if slug == "" {
+		return errors.New("usage: nami export --app SLUG")
+	}
+	st, err := store.Open(ctx, dbPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	f, err := catalog.Export(ctx, st.Reader, slug)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(f)
+}
+
+func backup(ctx context.Context, dbPath, target string, stdout io.Writer) error {
+	if _, err := os.Stat(target); err == nil {
+		return fmt.Errorf("%s already exists; choose a new file name", target)
+	}
+	st, err := store.Open(ctx, dbPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Backup(ctx, target); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s\n", target)
+	return nil
+}
