@@ -29,12 +29,12 @@ type Flash struct {
 
 // AppNav is the sidebar of an app: its name and what the marketer can reach from it.
 type AppNav struct {
-	Slug         string
-	Name         string
-	Unpublished  bool // drafts differ from the last release
-	OtherApps    []AppLink
-	Counts       NavCounts
-	LastRelease  int
+	Slug        string
+	Name        string
+	Unpublished bool // drafts differ from the last release
+	OtherApps   []AppLink
+	Counts      NavCounts
+	LastRelease int
 }
 
 // NavCounts are the small numbers beside sidebar entries.
