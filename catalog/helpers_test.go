@@ -6,6 +6,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -70,7 +73,8 @@ func mustExport(t *testing.T, s *store.Store, slug string) *File {
 	return back
 }
 
-// normalized returns a deep copy of f in export order, with absent lists as empty ones.
+// normalized returns a deep copy of f in export order, with absent lists and maps as empty ones
+// and an empty audience match as "all". Paywall products, conditions and variants keep their order.
 func normalized(t *testing.T, f *File) *File {
 	t.Helper()
 	data, err := json.Marshal(f)
@@ -97,10 +101,36 @@ func normalized(t *testing.T, f *File) *File {
 		n.Products = []ProductDoc{}
 	}
 	if n.Paywalls == nil {
-		n.Paywalls = []json.RawMessage{}
+		n.Paywalls = []PaywallDoc{}
+	}
+	for i := range n.Paywalls {
+		p := &n.Paywalls[i]
+		if p.Copy == nil {
+			p.Copy = map[string]CopyDoc{}
+		}
+		if p.Products == nil {
+			p.Products = []PaywallProductDoc{}
+		}
 	}
 	if n.Campaigns == nil {
-		n.Campaigns = []json.RawMessage{}
+		n.Campaigns = []CampaignDoc{}
+	}
+	for i := range n.Campaigns {
+		c := &n.Campaigns[i]
+		if c.Audience.Match == "" {
+			c.Audience.Match = "all"
+		}
+		if c.Audience.Conditions == nil {
+			c.Audience.Conditions = []ConditionDoc{}
+		}
+		for j := range c.Audience.Conditions {
+			if c.Audience.Conditions[j].Values == nil {
+				c.Audience.Conditions[j].Values = []string{}
+			}
+		}
+		if c.Variants == nil {
+			c.Variants = []VariantDoc{}
+		}
 	}
 	sortFile(&n)
 	return &n
@@ -189,4 +219,41 @@ func problemPaths(t *testing.T, err error) []string {
 		paths = append(paths, p.Path)
 	}
 	return paths
+}
+
+// pngImage encodes a w×h PNG of one colour, for paywall images in tests.
+func pngImage(w, h int, c color.NRGBA) []byte {
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			img.SetNRGBA(x, y, c)
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		panic(err)
+	}
+	return buf.Bytes()
+}
+
+// ptr returns a pointer to a copy of v.
+func ptr[T any](v T) *T { return &v }
+
+// paywallAt and campaignAt find a paywall or campaign of f by ref, failing the test when absent.
+func paywallAt(t *testing.T, f *File, ref string) *PaywallDoc {
+	t.Helper()
+	i := slices.IndexFunc(f.Paywalls, func(p PaywallDoc) bool { return p.Ref == ref })
+	if i < 0 {
+		t.Fatalf("no paywall %q", ref)
+	}
+	return &f.Paywalls[i]
+}
+
+func campaignAt(t *testing.T, f *File, ref string) *CampaignDoc {
+	t.Helper()
+	i := slices.IndexFunc(f.Campaigns, func(c CampaignDoc) bool { return c.Ref == ref })
+	if i < 0 {
+		t.Fatalf("no campaign %q", ref)
+	}
+	return &f.Campaigns[i]
 }

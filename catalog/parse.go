@@ -28,8 +28,9 @@ func Parse(r io.Reader) (*File, error) {
 	if err := dec.Decode(&tree); err != nil {
 		return nil, decodeError(data, err)
 	}
+	end := dec.InputOffset()
 	if _, err := dec.Token(); err != io.EOF {
-		line, col := position(data, skipSpace(data, dec.InputOffset()))
+		line, col := position(data, skipSpace(data, end))
 		return nil, fmt.Errorf("catalog.Parse: unexpected data after the catalog object at line %d, column %d", line, col)
 	}
 	var problems Problems

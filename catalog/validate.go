@@ -1,19 +1,13 @@
 package catalog
 
 import (
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"nami/offer"
 )
-
-// maxSKULength bounds a sku; the stores' own limits are lower.
-const maxSKULength = 200
 
 // keyPattern is the shape of a public SDK key (DESIGN.md section 4).
 var keyPattern = regexp.MustCompile(`^pk_[A-Za-z0-9_]{16,64}$`)
@@ -27,9 +21,9 @@ func Validate(f *File) Problems {
 	v.app(f.App)
 	platforms := v.platforms(f.Platforms)
 	entitlements := v.entitlements(f.Entitlements)
-	v.products(f.Products, platforms, entitlements)
-	v.paywalls(f.Paywalls)
-	v.campaigns(f.Campaigns)
+	products := v.products(f.Products, platforms, entitlements)
+	paywalls := v.paywalls(f.Paywalls, platforms, products)
+	v.campaigns(f.Campaigns, paywalls)
 	return v.problems
 }
 
@@ -136,9 +130,11 @@ func (v *validation) entitlements(docs []EntitlementDoc) map[string]bool {
 	return named
 }
 
-// products checks the products against the platforms and entitlements the file names.
-func (v *validation) products(docs []ProductDoc, platforms, entitlements map[string]bool) {
-	skus := map[string]string{} // platform ref + "\x00" + sku -> path of first use
+// products checks the products against the platforms and entitlements the file names, and
+// returns the set of productKeys they name, valid or not.
+func (v *validation) products(docs []ProductDoc, platforms, entitlements map[string]bool) map[string]bool {
+	named := make(map[string]bool, len(docs))
+	skus := map[string]string{} // productKey -> path of first use
 	for i, p := range docs {
 		at := fmt.Sprintf("products[%d]", i)
 		switch {
@@ -147,12 +143,13 @@ func (v *validation) products(docs []ProductDoc, platforms, entitlements map[str
 		case !platforms[p.Platform]:
 			v.add(at+".platform", "unknown platform %q", p.Platform)
 		}
-		if v.sku(at+".sku", p.SKU) {
-			if first, ok := skus[p.Platform+"\x00"+p.SKU]; ok {
-				v.add(at+".sku", "sku %q is already used on platform %q by %s", p.SKU, p.Platform, first)
-			} else {
-				skus[p.Platform+"\x00"+p.SKU] = at
-			}
+		named[productKey(p.Platform, p.SKU)] = true
+		if err := offer.CheckSKU(p.SKU); err != nil {
+			v.check(at+".sku", err)
+		} else if first, ok := skus[productKey(p.Platform, p.SKU)]; ok {
+			v.add(at+".sku", "sku %q is already used on platform %q by %s", p.SKU, p.Platform, first)
+		} else {
+			skus[productKey(p.Platform, p.SKU)] = at
 		}
 		v.required(at+".name", "name", p.Name)
 		v.check(at+".kind", offer.CheckKind(p.Kind))
@@ -172,31 +169,5 @@ func (v *validation) products(docs []ProductDoc, platforms, entitlements map[str
 			granted[ref] = true
 		}
 	}
-}
-
-// sku checks a sku's shape and says whether it is well formed.
-func (v *validation) sku(path, sku string) bool {
-	switch {
-	case sku == "":
-		v.add(path, "sku is required")
-	case utf8.RuneCountInString(sku) > maxSKULength:
-		v.add(path, "sku is longer than %d characters", maxSKULength)
-	case strings.ContainsFunc(sku, unicode.IsSpace):
-		v.add(path, "sku must not contain spaces")
-	default:
-		return true
-	}
-	return false
-}
-
-func (v *validation) paywalls(docs []json.RawMessage) {
-	if len(docs) > 0 {
-		v.add("paywalls", "not supported yet")
-	}
-}
-
-func (v *validation) campaigns(docs []json.RawMessage) {
-	if len(docs) > 0 {
-		v.add("campaigns", "not supported yet")
-	}
+	return named
 }

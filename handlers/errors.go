@@ -30,6 +30,9 @@ func (h *Handler) ErrorHandler(err error, c echo.Context) {
 		status = http.StatusNotFound
 		title, msg = "Not found", "There is nothing here. It may have been deleted or renamed."
 	}
+	if status == http.StatusRequestEntityTooLarge {
+		title, msg = "Too large", "That upload is too large. Images may be at most 5 MB."
+	}
 	if status == http.StatusNotFound && msg == "Not Found" {
 		title, msg = "Not found", "There is nothing at this address."
 	}

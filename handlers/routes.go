@@ -27,13 +27,16 @@ func (h *Handler) Routes(e *echo.Echo) {
 	}
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", staticCache(http.FileServer(http.FS(staticFS))))))
 
-	web := e.Group("", middleware.BodyLimit("2M"), h.withSession)
+	e.GET("/images/:hash", h.ServeImage)
+
+	web := e.Group("", middleware.BodyLimit("6M"), h.withSession)
 	web.GET("/", func(c echo.Context) error { return h.redirect(c, urls.Apps()) })
 	web.GET("/setup", h.SetupForm)
 	web.POST("/setup", h.Setup)
 	web.GET("/login", h.LoginForm)
 	web.POST("/login", h.Login)
 	web.POST("/logout", h.Logout)
+	web.GET("/share/:token", h.SharedPreview)
 
 	edit := requireRole(store.RoleEditor)
 	admin := requireRole(store.RoleAdmin)
@@ -61,6 +64,19 @@ func (h *Handler) Routes(e *echo.Echo) {
 	app.GET(urls.PatternEntitlement, h.EditEntitlement)
 	app.POST(urls.PatternEntitlement, h.UpdateEntitlement, edit)
 	app.POST(urls.PatternEntitlement+"/delete", h.DeleteEntitlement, edit)
+
+	app.GET(urls.PatternPaywalls, h.Paywalls)
+	app.POST(urls.PatternPaywalls, h.CreatePaywall, edit)
+	app.GET(urls.PatternPaywall, h.PaywallEditor)
+	app.POST(urls.PatternPaywall, h.SavePaywall, edit)
+	app.POST(urls.PatternPaywall+"/editor", h.PaywallEditorOp)
+	app.POST(urls.PatternPaywall+"/preview", h.PaywallPreviewPane)
+	app.GET(urls.PatternPaywall+"/preview", h.PaywallPreviewPage)
+	app.POST(urls.PatternPaywall+"/image", h.UploadImage, edit)
+	app.POST(urls.PatternPaywall+"/image/delete", h.RemoveImage, edit)
+	app.POST(urls.PatternPaywall+"/duplicate", h.DuplicatePaywall, edit)
+	app.POST(urls.PatternPaywall+"/share", h.SharePaywall)
+	app.POST(urls.PatternPaywall+"/delete", h.DeletePaywall, edit)
 
 	app.GET(urls.PatternProducts, h.Products)
 	app.POST(urls.PatternProducts, h.CreateProduct, edit)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // The kinds of product SKU, as stored and as written in the catalog file.
@@ -258,4 +259,22 @@ func isHex(s string) bool {
 		}
 	}
 	return true
+}
+
+// MaxSKULength is the longest product id (sku) accepted; the stores' own limits are lower.
+const MaxSKULength = 200
+
+// CheckSKU reports whether sku can be a store's product id: 1 to 200 ASCII letters, digits,
+// '.', '-' and '_', the characters every store accepts.
+func CheckSKU(sku string) error {
+	if sku == "" || utf8.RuneCountInString(sku) > MaxSKULength {
+		return fmt.Errorf("Enter the store's product id (1 to %d characters).", MaxSKULength)
+	}
+	for i := 0; i < len(sku); i++ {
+		c := sku[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_') {
+			return errors.New("Use only letters, digits, dots, - and _, as the stores do.")
+		}
+	}
+	return nil
 }

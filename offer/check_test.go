@@ -63,6 +63,29 @@ func TestCheckRef(t *testing.T) {
 	})
 }
 
+func TestCheckSKU(t *testing.T) {
+	runChecks(t, "CheckSKU", CheckSKU, []checkCase{
+		{"com.example.calmsky.monthly", ""},
+		{"calmsky_premium_yearly", ""},
+		{"calmsky-monthly-usd", ""},
+		{"Premium.Monthly_2", ""},
+		{"a", ""},
+		{"7", ""},
+		{strings.Repeat("s", 200), ""},
+		{"", "1 to 200 characters"},
+		{strings.Repeat("s", 201), "1 to 200 characters"},
+		{strings.Repeat("é", 201), "1 to 200 characters"},
+		{"calm monthly", "Use only letters"},
+		{"monthly\t", "Use only letters"},
+		{" monthly", "Use only letters"},
+		{"café", "Use only letters"},
+		{"calm/monthly", "Use only letters"},
+		{"calm:monthly", "Use only letters"},
+		{"calm+monthly", "Use only letters"},
+		{"ｍonthly", "Use only letters"},
+	})
+}
+
 func TestCheckPrice(t *testing.T) {
 	runChecks(t, "CheckPrice", CheckPrice, []checkCase{
 		{"9.99", ""},

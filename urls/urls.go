@@ -87,3 +87,9 @@ func ProductsOn(slug, platform string) string {
 	}
 	return Products(slug) + "?platform=" + url.QueryEscape(platform)
 }
+
+// Image is the content-addressed URL of an uploaded image; it never changes, so it is cached forever.
+func Image(hash string) string { return "/images/" + seg(hash) }
+
+// PaywallPreview is the preview page of a paywall's draft.
+func PaywallPreview(slug, ref string) string { return Sub(slug, "paywalls", ref, "preview") }

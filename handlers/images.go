@@ -1,0 +1,161 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+
+	"github.com/labstack/echo/v4"
+
+	"nami/offer"
+	"nami/store"
+	"nami/urls"
+	"nami/views"
+)
+
+// UploadImage sets a paywall's image from the multipart field `image`. The bytes decide what the
+// file is; anything but a PNG, JPEG, GIF or WebP within the limits is refused and nothing changes.
+func (h *Handler) UploadImage(c echo.Context) error {
+	ctx := c.Request().Context()
+	a := currentApp(c)
+	pw, err := h.store.Paywall(ctx, a.ID, c.Param("ref"))
+	if err != nil {
+		return err
+	}
+	data, msg := readUpload(c)
+	var info offer.ImageInfo
+	if msg == "" {
+		if info, err = offer.CheckImage(data); err != nil {
+			msg = err.Error()
+		}
+	}
+	if msg == "" {
+		msg = h.setImage(c, &pw, &store.Image{ContentType: info.ContentType, Width: info.Width, Height: info.Height, Data: data})
+	}
+	return h.imageAnswer(c, pw, msg)
+}
+
+// RemoveImage takes the image off a paywall.
+func (h *Handler) RemoveImage(c echo.Context) error {
+	pw, err := h.store.Paywall(c.Request().Context(), currentApp(c).ID, c.Param("ref"))
+	if err != nil {
+		return err
+	}
+	return h.imageAnswer(c, pw, h.setImage(c, &pw, nil))
+}
+
+// readUpload reads the `image` part, refusing more than the limit without reading it all.
+func readUpload(c echo.Context) ([]byte, string) {
+	fh, err := c.FormFile("image")
+	if err != nil {
+		return nil, "Choose an image file to upload."
+	}
+	if fh.Size > offer.MaxImageBytes {
+		return nil, fmt.Sprintf("The image is %.1f MB; the limit is 5 MB.", float64(fh.Size)/(1<<20))
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, "The upload could not be read. Try again."
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, offer.MaxImageBytes+1))
+	if err != nil {
+		return nil, "The upload could not be read. Try again."
+	}
+	return data, ""
+}
+
+// setImage stores img (nil removes the image) on pw if the editor's version is current; it returns a
+// message for the user when it did not.
+func (h *Handler) setImage(c echo.Context, pw *store.Paywall, img *store.Image) string {
+	ctx := c.Request().Context()
+	if v := c.FormValue("version"); v != "" && v != fmt.Sprint(pw.Version) {
+		return paywallConflict(*pw, *pw)
+	}
+	err := h.store.InTx(ctx, func(tx *store.Tx) error {
+		pw.HeroImage = ""
+		if img != nil {
+			if err := tx.PutImage(ctx, img); err != nil {
+				return err
+			}
+			pw.HeroImage = img.Hash
+		}
+		pw.UpdatedBy = user(c).Email
+		if err := tx.UpdatePaywall(ctx, pw); err != nil {
+			return err
+		}
+		action := "set image of"
+		if img == nil {
+			action = "removed image of"
+		}
+		return h.changed(c, tx, action, "paywall", pw.Ref)
+	})
+	if errors.Is(err, store.ErrConflict) {
+		return "Someone else saved this paywall a moment ago. Reload the page, then upload again."
+	}
+	if err != nil {
+		h.log.Error("saving image", "err", err)
+		return "The image could not be saved. Try again."
+	}
+	return ""
+}
+
+// imageAnswer answers an upload or removal: the image card for htmx (422 with the message on
+// failure, plus the new version and a preview refresh on success), or the editor page otherwise.
+func (h *Handler) imageAnswer(c echo.Context, pw store.Paywall, msg string) error {
+	ctx := c.Request().Context()
+	if msg == "" {
+		fresh, err := h.store.Paywall(ctx, pw.AppID, pw.Ref)
+		if err != nil {
+			return err
+		}
+		pw = fresh
+	} else if !isHTMX(c) {
+		setFlash(c, "error", msg)
+	}
+	if !isHTMX(c) {
+		if msg == "" {
+			setFlash(c, "success", "Image saved.")
+		}
+		return h.redirect(c, urls.Paywall(currentApp(c).Slug, pw.Ref))
+	}
+	products, platforms, err := h.editorData(c)
+	if err != nil {
+		return err
+	}
+	p := h.page(c, pw.Name, "paywalls")
+	v := editorView(currentApp(c).Slug, pw, editorState{imageError: msg, errors: map[string]string{}}, products, platforms)
+	status := http.StatusOK
+	if msg != "" {
+		status = http.StatusUnprocessableEntity
+	} else {
+		c.Response().Header().Set("HX-Trigger", "pw-refresh")
+	}
+	return h.render(c, status, views.ImageCardUpdate(p, v))
+}
+
+var imageHash = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// ServeImage serves an uploaded image by its content hash, cacheable forever.
+func (h *Handler) ServeImage(c echo.Context) error {
+	hash := c.Param("hash")
+	if !imageHash.MatchString(hash) {
+		return echo.NewHTTPError(http.StatusNotFound, "No such image.")
+	}
+	img, err := h.store.Image(c.Request().Context(), hash)
+	if err != nil {
+		return err
+	}
+	hd := c.Response().Header()
+	hd.Set("Cache-Control", "public, max-age=31536000, immutable")
+	hd.Set("ETag", `"`+hash+`"`)
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Access-Control-Allow-Origin", "*")
+	hd.Set("Cross-Origin-Resource-Policy", "cross-origin")
+	if c.Request().Header.Get("If-None-Match") == `"`+hash+`"` {
+		return c.NoContent(http.StatusNotModified)
+	}
+	return c.Blob(http.StatusOK, img.ContentType, img.Data)
+}

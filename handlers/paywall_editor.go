@@ -1,0 +1,445 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"nami/offer"
+	"nami/store"
+	"nami/views"
+)
+
+// Limits on paywall copy, generous for marketing text and small enough for a snapshot.
+const (
+	maxTitle    = 200
+	maxSubtitle = 300
+	maxBody     = 5000
+	maxCTA      = 60
+	maxFooter   = 2000
+	maxBadge    = 40
+	maxLocales  = 50
+)
+
+// editorState is what the editor knows beyond the paywall itself.
+type editorState struct {
+	tab, previewPlatform, previewLocale, previewDevice string
+	errors                                             map[string]string
+	conflict, imageError, shareURL                     string
+	dirty                                              bool
+}
+
+// readDraft turns the editor's form into a paywall (on top of the saved one, which keeps its id,
+// ref and image) and validates it into errs.
+func readDraft(f views.Form, saved store.Paywall, idx map[string]store.Product, errs map[string]string) store.Paywall {
+	d := saved
+	d.Name = trimmed(f, "name")
+	d.Template = f.Get("template")
+	d.DefaultLocale = f.Get("default_locale")
+	d.Theme = store.Theme{Accent: trimmed(f, "theme[accent]"), Background: trimmed(f, "theme[background]"), Text: trimmed(f, "theme[text]")}
+	d.Version = formVersion(f)
+	d.Copy = nil
+	for _, loc := range f.Values["locales"] {
+		if slices.ContainsFunc(d.Copy, func(c store.Copy) bool { return c.Locale == loc }) {
+			continue
+		}
+		get := func(field string) string { return strings.TrimSpace(f.Get(copyKey(loc, field))) }
+		d.Copy = append(d.Copy, store.Copy{Locale: loc, Title: get("title"), Subtitle: get("subtitle"), Body: get("body"), CTA: get("cta"), Footer: get("footer")})
+	}
+	d.Products = nil
+	for i := 0; ; i++ {
+		sku, ok := f.Values[productKeyField(i, "sku")]
+		if !ok || len(sku) == 0 {
+			break
+		}
+		pp := store.PaywallProduct{PlatformRef: f.Get(productKeyField(i, "platform")), SKU: sku[0],
+			Badge: strings.TrimSpace(f.Get(productKeyField(i, "badge"))), Highlighted: f.Get(productKeyField(i, "highlighted")) == "true"}
+		if pr, ok := idx[productKey(pp.PlatformRef, pp.SKU)]; ok {
+			pp.ProductID = pr.ID
+		}
+		d.Products = append(d.Products, pp)
+	}
+	validateDraft(d, errs)
+	return d
+}
+
+func copyKey(locale, field string) string { return "copy[" + locale + "][" + field + "]" }
+
+func productKeyField(i int, field string) string { return "products[" + strconv.Itoa(i) + "][" + field + "]" }
+
+// validateDraft checks a paywall the way the catalog file is checked, keyed by form field.
+func validateDraft(d store.Paywall, errs map[string]string) {
+	switch {
+	case d.Name == "":
+		errs["name"] = "Enter a name."
+	case len(d.Name) > 120:
+		errs["name"] = "Use at most 120 characters."
+	}
+	if !knownTemplate(d.Template) {
+		errs["template"] = "Choose hero, cards or minimal."
+	}
+	for field, val := range map[string]string{"theme[accent]": d.Theme.Accent, "theme[background]": d.Theme.Background, "theme[text]": d.Theme.Text} {
+		if err := offer.CheckColor(val); err != nil {
+			errs[field] = err.Error()
+		}
+	}
+	if len(d.Copy) == 0 {
+		errs["copy"] = "Add copy in at least one language."
+	}
+	for _, c := range d.Copy {
+		if err := offer.CheckLocale(c.Locale); err != nil {
+			errs["copy"] = c.Locale + ": " + err.Error()
+		}
+		for _, lim := range []struct {
+			field, val string
+			max        int
+		}{{"title", c.Title, maxTitle}, {"subtitle", c.Subtitle, maxSubtitle}, {"body", c.Body, maxBody}, {"cta", c.CTA, maxCTA}, {"footer", c.Footer, maxFooter}} {
+			if len(lim.val) > lim.max {
+				errs[copyKey(c.Locale, lim.field)] = fmt.Sprintf("Use at most %d characters (now %d).", lim.max, len(lim.val))
+			}
+		}
+	}
+	if _, ok := d.CopyFor(d.DefaultLocale); !ok && len(d.Copy) > 0 {
+		errs["default_locale"] = "Choose a default language that has copy."
+	}
+	seen := map[string]bool{}
+	for i, pp := range d.Products {
+		k := productKey(pp.PlatformRef, pp.SKU)
+		switch {
+		case pp.ProductID == 0:
+			errs[productKeyField(i, "sku")] = "This product no longer exists on " + pp.PlatformRef + "; remove it."
+		case seen[k]:
+			errs[productKeyField(i, "sku")] = "This product is already on the paywall."
+		}
+		seen[k] = true
+		if len(pp.Badge) > maxBadge {
+			errs[productKeyField(i, "badge")] = fmt.Sprintf("Use at most %d characters.", maxBadge)
+		}
+	}
+}
+
+// applyOp performs an editor action on the unsaved draft: tabs, languages and the product list.
+func applyOp(d *store.Paywall, st *editorState, f views.Form, idx map[string]store.Product) {
+	op, arg := f.Get("op"), f.Get("arg")
+	delete(st.errors, "new_locale")
+	switch op {
+	case "tab":
+		st.tab = arg
+	case "add_locale":
+		loc := strings.TrimSpace(f.Get("new_locale"))
+		loc = strings.ReplaceAll(loc, "_", "-")
+		switch err := offer.CheckLocale(loc); {
+		case err != nil:
+			st.errors["new_locale"] = err.Error()
+		case slices.ContainsFunc(d.Copy, func(c store.Copy) bool { return strings.EqualFold(c.Locale, loc) }):
+			st.errors["new_locale"] = "This paywall already has " + loc + "."
+		case len(d.Copy) >= maxLocales:
+			st.errors["new_locale"] = fmt.Sprintf("A paywall has at most %d languages.", maxLocales)
+		default:
+			base, _ := d.CopyFor(d.DefaultLocale)
+			base.Locale = loc // start from the default language's copy, ready to translate
+			d.Copy = append(d.Copy, base)
+			st.tab = loc
+			st.dirty = true
+		}
+	case "remove_locale":
+		if arg != d.DefaultLocale {
+			d.Copy = slices.DeleteFunc(d.Copy, func(c store.Copy) bool { return c.Locale == arg })
+			st.dirty = true
+		}
+	case "add_product":
+		key := f.Get("add_product")
+		if pr, ok := idx[key]; ok && !slices.ContainsFunc(d.Products, func(p store.PaywallProduct) bool { return productKey(p.PlatformRef, p.SKU) == key }) {
+			d.Products = append(d.Products, store.PaywallProduct{ProductID: pr.ID, PlatformRef: pr.PlatformRef, SKU: pr.SKU})
+			st.dirty = true
+		}
+	case "up", "down", "remove_product":
+		i, err := strconv.Atoi(arg)
+		if err != nil || i < 0 || i >= len(d.Products) {
+			return
+		}
+		switch {
+		case op == "remove_product":
+			d.Products = slices.Delete(d.Products, i, i+1)
+		case op == "up" && i > 0:
+			d.Products[i-1], d.Products[i] = d.Products[i], d.Products[i-1]
+		case op == "down" && i < len(d.Products)-1:
+			d.Products[i+1], d.Products[i] = d.Products[i], d.Products[i+1]
+		}
+		st.dirty = true
+	}
+}
+
+// editorData loads what every editor response needs: the app's products and platforms.
+func (h *Handler) editorData(c echo.Context) ([]store.Product, []store.AppPlatform, error) {
+	ctx := c.Request().Context()
+	a := currentApp(c)
+	products, err := h.store.Products(ctx, a.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	platforms, err := h.store.Platforms(ctx, a.ID)
+	return products, platforms, err
+}
+
+// editorView builds the editor's view model from a draft.
+func editorView(slug string, d store.Paywall, st editorState, products []store.Product, platforms []store.AppPlatform) views.PaywallEditor {
+	idx := productIndex(products)
+	names := map[string]string{}
+	v := views.PaywallEditor{Slug: slug, Ref: d.Ref, Version: d.Version, Name: d.Name, Template: d.Template, DefaultLocale: d.DefaultLocale,
+		Accent: d.Theme.Accent, Background: d.Theme.Background, Text: d.Theme.Text, Errors: st.errors, Conflict: st.conflict,
+		ImageError: st.imageError, Dirty: st.dirty, Updated: d.UpdatedAt.Format("2 Jan 2006 15:04 MST"), UpdatedBy: d.UpdatedBy, ShareURL: st.shareURL}
+	if v.Errors == nil {
+		v.Errors = map[string]string{}
+	}
+	if d.HeroImage != "" {
+		v.HeroImageURL = imageURL(d.HeroImage)
+	}
+	for _, p := range platforms {
+		v.Platforms = append(v.Platforms, views.Option{Value: p.Ref, Label: p.Name})
+		names[p.Ref] = p.Name
+	}
+	for _, c := range d.Copy {
+		v.Locales = append(v.Locales, views.LocaleCopy{Locale: c.Locale, Title: c.Title, Subtitle: c.Subtitle, Body: c.Body, CTA: c.CTA, Footer: c.Footer})
+	}
+	v.Tab = st.tab
+	if _, ok := d.CopyFor(v.Tab); !ok {
+		v.Tab = d.DefaultLocale
+		if _, ok := d.CopyFor(v.Tab); !ok && len(d.Copy) > 0 {
+			v.Tab = d.Copy[0].Locale
+		}
+	}
+	picked := map[string]bool{}
+	for _, pp := range d.Products {
+		ep := views.EditorProduct{Platform: pp.PlatformRef, PlatformName: names[pp.PlatformRef], SKU: pp.SKU, Name: pp.SKU, Badge: pp.Badge, Highlighted: pp.Highlighted}
+		if pr, ok := idx[productKey(pp.PlatformRef, pp.SKU)]; ok {
+			ep.Name, ep.Price = pr.Name, priceText(pr)
+		}
+		v.Products = append(v.Products, ep)
+		picked[productKey(pp.PlatformRef, pp.SKU)] = true
+	}
+	for _, p := range platforms {
+		g := views.ProductGroup{Label: p.Name}
+		for _, pr := range products {
+			if pr.PlatformRef == p.Ref && !picked[productKey(pr.PlatformRef, pr.SKU)] {
+				g.Options = append(g.Options, views.Option{Value: productKey(pr.PlatformRef, pr.SKU), Label: pr.Name + " — " + priceText(pr)})
+			}
+		}
+		if len(g.Options) > 0 {
+			v.Groups = append(v.Groups, g)
+		}
+	}
+	v.PreviewPlatform = st.previewPlatform
+	if _, ok := names[v.PreviewPlatform]; !ok {
+		v.PreviewPlatform = ""
+		if len(d.Products) > 0 {
+			v.PreviewPlatform = d.Products[0].PlatformRef
+		} else if len(platforms) > 0 {
+			v.PreviewPlatform = platforms[0].Ref
+		}
+	}
+	v.PreviewLocale = st.previewLocale
+	if st.previewLocale == "" {
+		v.PreviewLocale = v.Tab
+	}
+	v.PreviewDevice = st.previewDevice
+	v.Screen = buildScreen(d, idx, v.PreviewPlatform, v.PreviewLocale, v.PreviewDevice)
+	v.PreviewLocale = v.Screen.Locale
+	v.PreviewDevice = v.Screen.Device
+	return v
+}
+
+func imageURL(hash string) string { return "/images/" + hash }
+
+// previewState reads the preview selectors and the open tab from a form.
+func previewState(f views.Form) editorState {
+	return editorState{tab: f.Get("tab"), previewPlatform: f.Get("preview_platform"), previewLocale: f.Get("preview_locale"),
+		previewDevice: f.Get("preview_device"), errors: map[string]string{}}
+}
+
+func (h *Handler) renderEditor(c echo.Context, status int, d store.Paywall, st editorState) error {
+	products, platforms, err := h.editorData(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.appPage(c, d.Name, "paywalls")
+	if err != nil {
+		return err
+	}
+	v := editorView(currentApp(c).Slug, d, st, products, platforms)
+	return h.render(c, status, views.PaywallEditorPage(p, v))
+}
+
+// PaywallEditor shows the editor of a saved paywall.
+func (h *Handler) PaywallEditor(c echo.Context) error {
+	pw, err := h.store.Paywall(c.Request().Context(), currentApp(c).ID, c.Param("ref"))
+	if err != nil {
+		return err
+	}
+	st := editorState{errors: map[string]string{}, previewPlatform: c.QueryParam("platform"), previewLocale: c.QueryParam("locale"),
+		previewDevice: c.QueryParam("device"), shareURL: c.QueryParam("shared")}
+	if st.shareURL != "" && !strings.HasPrefix(st.shareURL, "/share/") {
+		st.shareURL = ""
+	}
+	if st.shareURL != "" {
+		st.shareURL = c.Scheme() + "://" + c.Request().Host + st.shareURL
+	}
+	return h.renderEditor(c, http.StatusOK, pw, st)
+}
+
+// PaywallEditorOp re-renders the editor after an action on the unsaved draft; nothing is stored.
+func (h *Handler) PaywallEditorOp(c echo.Context) error {
+	saved, err := h.store.Paywall(c.Request().Context(), currentApp(c).ID, c.Param("ref"))
+	if err != nil {
+		return err
+	}
+	products, platforms, err := h.editorData(c)
+	if err != nil {
+		return err
+	}
+	f := formOf(c)
+	st := previewState(f)
+	idx := productIndex(products)
+	d := readDraft(f, saved, idx, map[string]string{}) // problems show on save, not while arranging
+	st.dirty = true
+	applyOp(&d, &st, f, idx)
+	p, err := h.appPage(c, d.Name, "paywalls")
+	if err != nil {
+		return err
+	}
+	return h.render(c, http.StatusOK, views.PaywallEditorBody(p, editorView(currentApp(c).Slug, d, st, products, platforms)))
+}
+
+// PaywallPreviewPane renders the unsaved draft for the live preview.
+func (h *Handler) PaywallPreviewPane(c echo.Context) error {
+	saved, err := h.store.Paywall(c.Request().Context(), currentApp(c).ID, c.Param("ref"))
+	if err != nil {
+		return err
+	}
+	products, platforms, err := h.editorData(c)
+	if err != nil {
+		return err
+	}
+	f := formOf(c)
+	d := readDraft(f, saved, productIndex(products), map[string]string{})
+	v := editorView(currentApp(c).Slug, d, previewState(f), products, platforms)
+	return h.render(c, http.StatusOK, views.PaywallPreviewPane(v.Screen))
+}
+
+// SavePaywall stores the editor's draft, unless it is invalid (422) or someone saved in between (409).
+func (h *Handler) SavePaywall(c echo.Context) error {
+	ctx := c.Request().Context()
+	a := currentApp(c)
+	saved, err := h.store.Paywall(ctx, a.ID, c.Param("ref"))
+	if err != nil {
+		return err
+	}
+	products, _, err := h.editorData(c)
+	if err != nil {
+		return err
+	}
+	f := formOf(c)
+	st := previewState(f)
+	d := readDraft(f, saved, productIndex(products), st.errors)
+	st.dirty = true
+	if len(st.errors) > 0 {
+		return h.renderEditor(c, http.StatusUnprocessableEntity, d, st)
+	}
+	if d.Version != saved.Version {
+		st.conflict = paywallConflict(saved, d)
+		d.Version = saved.Version // saving again now replaces their version knowingly
+		return h.renderEditor(c, http.StatusConflict, d, st)
+	}
+	if samePaywall(saved, d) {
+		setFlash(c, "success", "No changes to save.")
+		return h.redirect(c, c.Request().URL.Path)
+	}
+	d.UpdatedBy = user(c).Email
+	err = h.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.UpdatePaywall(ctx, &d); err != nil {
+			return err
+		}
+		return h.changed(c, tx, "updated", "paywall", d.Ref)
+	})
+	if errors.Is(err, store.ErrConflict) {
+		cur, lerr := h.store.Paywall(ctx, a.ID, saved.Ref)
+		if lerr != nil {
+			return lerr
+		}
+		st.conflict = paywallConflict(cur, d)
+		d.Version = cur.Version
+		return h.renderEditor(c, http.StatusConflict, d, st)
+	}
+	if err != nil {
+		return err
+	}
+	setFlash(c, "success", "Saved "+d.Name+". Publish a release to send it to devices.")
+	return h.redirect(c, c.Request().URL.Path)
+}
+
+// samePaywall reports whether a draft would change nothing.
+func samePaywall(a, b store.Paywall) bool {
+	norm := func(p store.Paywall) store.Paywall {
+		p.Version, p.UpdatedAt, p.UpdatedBy = 0, time.Time{}, ""
+		for i := range p.Products {
+			p.Products[i].ProductID = 0
+		}
+		slices.SortFunc(p.Copy, func(x, y store.Copy) int { return strings.Compare(x.Locale, y.Locale) })
+		return p
+	}
+	a.Products, b.Products = slices.Clone(a.Products), slices.Clone(b.Products)
+	a.Copy, b.Copy = slices.Clone(a.Copy), slices.Clone(b.Copy)
+	a, b = norm(a), norm(b)
+	return reflect.DeepEqual(a, b)
+}
+
+// paywallConflict says who saved in between and what differs from the user's draft.
+func paywallConflict(cur, mine store.Paywall) string {
+	var parts []string
+	if cur.Name != mine.Name {
+		parts = append(parts, "the name")
+	}
+	if cur.Template != mine.Template {
+		parts = append(parts, "the template")
+	}
+	if cur.Theme != mine.Theme {
+		parts = append(parts, "the theme")
+	}
+	if cur.DefaultLocale != mine.DefaultLocale {
+		parts = append(parts, "the default language")
+	}
+	for _, c := range cur.Copy {
+		if m, ok := mine.CopyFor(c.Locale); !ok || m != c {
+			parts = append(parts, "the "+c.Locale+" copy")
+		}
+	}
+	for _, m := range mine.Copy {
+		if _, ok := cur.CopyFor(m.Locale); !ok {
+			parts = append(parts, "the "+m.Locale+" copy")
+		}
+	}
+	if !slices.EqualFunc(cur.Products, mine.Products, func(x, y store.PaywallProduct) bool {
+		return x.PlatformRef == y.PlatformRef && x.SKU == y.SKU && x.Badge == y.Badge && x.Highlighted == y.Highlighted
+	}) {
+		parts = append(parts, "the products")
+	}
+	if cur.HeroImage != mine.HeroImage {
+		parts = append(parts, "the image")
+	}
+	who := cur.UpdatedBy
+	if who == "" {
+		who = "Someone else"
+	}
+	msg := who + " saved this paywall at " + cur.UpdatedAt.Format("15:04 MST") + ", while you were editing."
+	if len(parts) > 0 {
+		msg += " Their version differs from yours in " + strings.Join(parts, ", ") + "."
+	}
+	return msg + " Nothing was overwritten. Your edits are still here: save again to replace their version, or reload to keep theirs."
+}
