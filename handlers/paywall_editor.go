@@ -72,7 +72,9 @@ func readDraft(f views.Form, saved store.Paywall, idx map[string]store.Product, 
 
 func copyKey(locale, field string) string { return "copy[" + locale + "][" + field + "]" }
 
-func productKeyField(i int, field string) string { return "products[" + strconv.Itoa(i) + "][" + field + "]" }
+func productKeyField(i int, field string) string {
+	return "products[" + strconv.Itoa(i) + "][" + field + "]"
+}
 
 // validateDraft checks a paywall the way the catalog file is checked, keyed by form field.
 func validateDraft(d store.Paywall, errs map[string]string) {

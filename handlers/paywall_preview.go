@@ -98,7 +98,9 @@ func (h *Handler) SharedPreview(c echo.Context) error {
 	return h.previewDocument(c, a, pw)
 }
 
-func (h *Handler) shareKey(ctx context.Context) ([]byte, error) { return h.store.Secret(ctx, "share_key", 32) }
+func (h *Handler) shareKey(ctx context.Context) ([]byte, error) {
+	return h.store.Secret(ctx, "share_key", 32)
+}
 
 // shareToken signs "slug \x00 ref \x00 expiry" with the install's share key.
 func (h *Handler) shareToken(ctx context.Context, slug, ref string, exp time.Time) (string, error) {

@@ -59,7 +59,9 @@ func (h *Handler) renderPaywalls(c echo.Context, status int, f views.Form) error
 }
 
 // Paywalls lists the app's paywalls.
-func (h *Handler) Paywalls(c echo.Context) error { return h.renderPaywalls(c, http.StatusOK, views.Form{}) }
+func (h *Handler) Paywalls(c echo.Context) error {
+	return h.renderPaywalls(c, http.StatusOK, views.Form{})
+}
 
 // CreatePaywall creates a paywall from `ref`, `name` and `template`, then opens its editor.
 func (h *Handler) CreatePaywall(c echo.Context) error {
