@@ -16,8 +16,8 @@ func TestDemoApplies(t *testing.T) {
 	}
 	s, _ := openStore(t)
 	res := mustApply(t, s, demo(t))
-	// 1 app + 4 platforms + 2 entitlements + 8 products.
-	if want := (Result{App: "calm-sky", Created: 15}); res != want {
+	// 1 app + 4 platforms + 2 entitlements + 8 products + 3 paywalls + 3 campaigns.
+	if want := (Result{App: "calm-sky", Created: 21}); res != want {
 		t.Errorf("Result = %+v, want %+v", res, want)
 	}
 	log, err := s.AuditLog(context.Background(), 10)
@@ -29,16 +29,24 @@ func TestDemoApplies(t *testing.T) {
 	}
 	e := log[0]
 	if e.UserEmail != "tester@example.com" || e.AppSlug != "calm-sky" || e.Action != "applied" ||
-		e.Entity != "catalog" || e.Detail != "15 created, 0 updated, 0 deleted" {
+		e.Entity != "catalog" || e.Detail != "21 created, 0 updated, 0 deleted" {
 		t.Errorf("audit entry = %+v", e)
 	}
 }
 
 func TestApplyExportRoundTrip(t *testing.T) {
 	t.Run("demo", func(t *testing.T) {
-		s, _ := openStore(t)
+		s, path := openStore(t)
 		mustApply(t, s, demo(t))
-		assertSameCatalog(t, mustExport(t, s, "calm-sky"), demo(t))
+		got := mustExport(t, s, "calm-sky")
+		assertSameCatalog(t, got, demo(t))
+		before := dumpDB(t, path, "audit_log")
+		if res := mustApply(t, s, got); res != (Result{App: "calm-sky"}) {
+			t.Errorf("applying the export changed something: %+v", res)
+		}
+		if after := dumpDB(t, path, "audit_log"); after != before {
+			t.Errorf("applying the export changed the database")
+		}
 	})
 	t.Run("unsorted, optional fields empty, generated key", func(t *testing.T) {
 		f := &File{
@@ -55,6 +63,26 @@ func TestApplyExportRoundTrip(t *testing.T) {
 					Period: "P1Y", Entitlements: []string{"pro", "ads-free"}},
 				{Platform: "android", SKU: "ads", Name: "No ads", Kind: "non_consumable", Price: "2.50", Currency: "GBP",
 					Entitlements: []string{"ads-free"}},
+			},
+			Paywalls: []PaywallDoc{
+				{Ref: "z-last", Name: "Bare", Template: "minimal", DefaultLocale: "pt-BR",
+					Theme: ThemeDoc{Accent: "#abcdef", Background: "#FFFFFF", Text: "#000000"},
+					Copy:  map[string]CopyDoc{"pt-BR": {}}},
+				{Ref: "coins", Name: "Coins & more", Template: "cards", DefaultLocale: "en",
+					Theme: ThemeDoc{Accent: "#111111", Background: "#222222", Text: "#333333"},
+					Copy:  map[string]CopyDoc{"en": {Title: "<Coins>", Body: "1 < 2 & **bold**"}, "en-GB": {CTA: "Buy"}},
+					Products: []PaywallProductDoc{{Platform: "web", SKU: "coins-100", Badge: "Best value"},
+						{Platform: "android", SKU: "pro.yearly", Highlighted: true}, {Platform: "android", SKU: "ads"}}},
+			},
+			Campaigns: []CampaignDoc{
+				{Ref: "zz", Name: "Everyone", Status: "ended", Priority: -1, Audience: AudienceDoc{}, // match left empty
+					Variants: []VariantDoc{{Ref: "only", Paywall: "z-last", Weight: 100}}},
+				{Ref: "aa", Name: "Returning", Label: "home.banner", Status: "draft", StartsAt: ptr("2027-01-01T09:30:00.25Z"),
+					Audience: AudienceDoc{Match: "any", Conditions: []ConditionDoc{
+						{Attribute: "days_since_install", Operator: "greater_than", Values: []string{"7"}},
+						{Attribute: "custom.plan", Operator: "exists"}, // values absent
+						{Attribute: "country", Operator: "not_in", Values: []string{"FR", "DE"}}}},
+					Variants: []VariantDoc{{Ref: "x", Paywall: "coins", Weight: 0}, {Ref: "y", Paywall: "z-last", Weight: 100}}},
 			},
 		}
 		s, _ := openStore(t)
@@ -134,6 +162,9 @@ func TestApplyChanges(t *testing.T) {
 	}
 	f.Entitlements = slices.DeleteFunc(f.Entitlements, func(e EntitlementDoc) bool { return e.Ref == "offline" })
 	f.Products = slices.DeleteFunc(f.Products, func(p ProductDoc) bool { return p.Platform == "android-test" })
+	for i := range f.Paywalls { // 3 updated: they no longer offer the android-test product
+		f.Paywalls[i].Products = slices.DeleteFunc(f.Paywalls[i].Products, func(p PaywallProductDoc) bool { return p.Platform == "android-test" })
+	}
 	for i := range f.Products {
 		p := &f.Products[i]
 		if p.Platform == "ios" && p.SKU == "com.example.calmsky.monthly" {
@@ -151,7 +182,7 @@ func TestApplyChanges(t *testing.T) {
 	)
 	// Deleted: the android-test platform, its product and the offline entitlement.
 	res := mustApply(t, s, f)
-	if want := (Result{App: "calm-sky", Created: 3, Updated: 7, Deleted: 3}); res != want {
+	if want := (Result{App: "calm-sky", Created: 3, Updated: 10, Deleted: 3}); res != want {
 		t.Errorf("Result = %+v, want %+v", res, want)
 	}
 
@@ -174,7 +205,7 @@ func TestApplyChanges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if log[0].Detail != "3 created, 7 updated, 3 deleted" {
+	if log[0].Detail != "3 created, 10 updated, 3 deleted" {
 		t.Errorf("audit detail = %q", log[0].Detail)
 	}
 }
@@ -204,9 +235,17 @@ func TestApplyMovesKeysWithinTheApp(t *testing.T) {
 			f.Products[i].Platform = "iphone"
 		}
 	}
+	for _, p := range f.Paywalls {
+		for j := range p.Products {
+			if p.Products[j].Platform == "ios" {
+				p.Products[j].Platform = "iphone"
+			}
+		}
+	}
 	res := mustApply(t, s, f)
-	// iphone and its 3 products created; android and web updated; ios and its 3 products deleted.
-	if want := (Result{App: "calm-sky", Created: 4, Updated: 2, Deleted: 4}); res != want {
+	// iphone and its 3 products created; android, web and the 3 paywalls (offering the iphone
+	// products now) updated; ios and its 3 products deleted.
+	if want := (Result{App: "calm-sky", Created: 4, Updated: 5, Deleted: 4}); res != want {
 		t.Errorf("Result = %+v, want %+v", res, want)
 	}
 	for ref, key := range map[string]string{"iphone": keys["ios"], "android": keys["web"], "web": keys["android"]} {
@@ -238,16 +277,42 @@ func TestFailedApplyReportsEveryProblemAndChangesNothing(t *testing.T) {
 		paths []string
 	}{
 		{
-			name: "three problems in the file",
+			name: "problems in the catalog sections",
 			file: func(t *testing.T) *File {
 				f := demo(t)
 				f.App.Name = "Renamed"
 				f.Platforms[1].Store = "windows"
-				f.Products[2].Platform = "windows"
+				f.Products[2].Platform = "windows" // the android-test product every paywall offers
 				f.Products[4].Currency = "usd"
 				return f
 			},
-			paths: []string{"platforms[1].store", "products[2].platform", "products[4].currency"},
+			paths: []string{"platforms[1].store", "products[2].platform", "products[4].currency",
+				"paywalls[0].products[4]", "paywalls[1].products[4]", "paywalls[2].products[5]"},
+		},
+		{
+			name: "problems in paywalls and campaigns",
+			file: func(t *testing.T) *File {
+				f := demo(t)
+				f.App.Name = "Renamed"
+				paywallAt(t, f, "spring").Template = "fancy"
+				paywallAt(t, f, "quiet").Theme.Accent = "#12345"
+				paywallAt(t, f, "spring").HeroImage = "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4="
+				paywallAt(t, f, "yearly-focus").Products[0].SKU = "x"
+				paywallAt(t, f, "quiet").DefaultLocale = "de"
+				campaignAt(t, f, "onboarding-ab").Variants[1].Weight = 40
+				campaignAt(t, f, "default").Variants[0].Paywall = "gone"
+				campaignAt(t, f, "black-friday").EndsAt = ptr("2026-11-20T00:00:00Z")
+				campaignAt(t, f, "onboarding-ab").Audience.Conditions[0].Operator = "like"
+				return f
+			},
+			paths: []string{
+				"paywalls[0].default_locale", "paywalls[0].theme.accent", // quiet
+				"paywalls[1].template", "paywalls[1].hero_image", // spring
+				"paywalls[2].products[0]",                                               // yearly-focus
+				"campaigns[0].ends_at",                                                  // black-friday
+				"campaigns[1].variants[0].paywall",                                      // default
+				"campaigns[2].audience.conditions[0].operator", "campaigns[2].variants", // onboarding-ab
+			},
 		},
 		{
 			name: "a new app's key held by another app",

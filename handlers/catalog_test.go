@@ -154,8 +154,8 @@ func TestProductListFiltersByPlatform(t *testing.T) {
 // staleCase edits one row through its edit page while "someone else" saves it in between.
 type staleCase struct {
 	name      string
-	editPath  string     // the row's edit URL, under the app
-	editRow   string     // data-testid of the row being edited
+	editPath  string // the row's edit URL, under the app
+	editRow   string // data-testid of the row being edited
 	theirEdit func(t *testing.T, ts *testServer, s seeded)
 	myForm    url.Values // what the user submits (without version)
 	what      string     // "platform", ...

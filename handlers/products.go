@@ -104,19 +104,6 @@ func (h *Handler) EditProduct(c echo.Context) error {
 	return h.renderProducts(c, http.StatusOK, c.QueryParam("filter"), views.Form{}, pr.PlatformRef+"/"+pr.SKU, f)
 }
 
-// checkSKU accepts the characters the stores allow in product ids.
-func checkSKU(sku string) error {
-	if sku == "" || len(sku) > 200 {
-		return errors.New("Enter the store's product id (1 to 200 characters).")
-	}
-	for _, r := range sku {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
-			return errors.New("Use only letters, digits, dots, - and _, as the stores do.")
-		}
-	}
-	return nil
-}
-
 // readProduct validates the product form into f.Errors and returns the product it describes.
 func (h *Handler) readProduct(c echo.Context, f views.Form) (store.Product, error) {
 	ctx := c.Request().Context()
@@ -126,7 +113,7 @@ func (h *Handler) readProduct(c echo.Context, f views.Form) (store.Product, erro
 		pr.Period, pr.Trial = "", "" // the form hides these for one-time products
 	}
 	checkName(f, "name")
-	if err := checkSKU(pr.SKU); err != nil {
+	if err := offer.CheckSKU(pr.SKU); err != nil {
 		f.Errors["sku"] = err.Error()
 	}
 	checks := []struct {

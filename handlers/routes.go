@@ -78,6 +78,14 @@ func (h *Handler) Routes(e *echo.Echo) {
 	app.POST(urls.PatternPaywall+"/share", h.SharePaywall)
 	app.POST(urls.PatternPaywall+"/delete", h.DeletePaywall, edit)
 
+	app.GET(urls.PatternCampaigns, h.Campaigns)
+	app.POST(urls.PatternCampaigns, h.CreateCampaign, edit)
+	app.GET(urls.PatternCampaign, h.CampaignBuilder)
+	app.POST(urls.PatternCampaign, h.SaveCampaign, edit)
+	app.POST(urls.PatternCampaign+"/builder", h.CampaignBuilderOp)
+	app.POST(urls.PatternCampaign+"/delete", h.DeleteCampaign, edit)
+	app.GET(urls.PatternSimulate, h.Simulate)
+
 	app.GET(urls.PatternProducts, h.Products)
 	app.POST(urls.PatternProducts, h.CreateProduct, edit)
 	app.GET(urls.PatternProduct, h.EditProduct)

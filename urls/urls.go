@@ -93,3 +93,8 @@ func Image(hash string) string { return "/images/" + seg(hash) }
 
 // PaywallPreview is the preview page of a paywall's draft.
 func PaywallPreview(slug, ref string) string { return Sub(slug, "paywalls", ref, "preview") }
+
+// CampaignSimulation is the simulator pre-filled for a label.
+func CampaignSimulation(slug, label string) string {
+	return Simulate(slug) + "?label=" + url.QueryEscape(label)
+}

@@ -1,0 +1,138 @@
+package handlers
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"nami/engine"
+	"nami/store"
+	"nami/views"
+)
+
+// simulatedAttributes are the device attributes the simulator reads from the query, besides custom.*.
+var simulatedAttributes = []string{engine.AttrAppVersion, engine.AttrOSVersion, engine.AttrLocale, engine.AttrLanguage,
+	engine.AttrCountry, engine.AttrFormFactor, engine.AttrDaysSinceInstall}
+
+// simulationJSON is the simulator's answer to Accept: application/json.
+type simulationJSON struct {
+	Campaign *campaignRef       `json:"campaign"`
+	Variant  *string            `json:"variant"`
+	Holdout  bool               `json:"holdout"`
+	Paywall  *paywallJSON       `json:"paywall"`
+	Trace    []engine.TraceStep `json:"trace"`
+}
+
+type campaignRef struct {
+	Ref  string `json:"ref"`
+	Name string `json:"name"`
+}
+
+type paywallJSON struct {
+	Ref      string `json:"ref"`
+	Name     string `json:"name"`
+	Template string `json:"template"`
+	Locale   string `json:"locale"`
+	Title    string `json:"title"`
+}
+
+// Simulate runs the decision engine on the app's drafts for a device described in the query.
+func (h *Handler) Simulate(c echo.Context) error {
+	ctx := c.Request().Context()
+	a := currentApp(c)
+	q := c.QueryParams()
+	platforms, err := h.store.Platforms(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	campaigns, err := h.store.Campaigns(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	v := views.SimulateView{Slug: a.Slug, Labels: labelsInUse(campaigns), Query: views.Form{Values: map[string][]string(q), Errors: map[string]string{}}}
+	var platform *store.AppPlatform
+	for i, p := range platforms {
+		v.Platforms = append(v.Platforms, views.Option{Value: p.Ref, Label: p.Name + " (" + p.Store + ")"})
+		if p.Ref == q.Get("platform") || (q.Get("platform") == "" && i == 0) {
+			platform = &platforms[i]
+		}
+	}
+	wantsJSON := strings.Contains(c.Request().Header.Get("Accept"), "application/json")
+	v.Ran = q.Has("device_id") || wantsJSON
+	if v.Ran {
+		switch {
+		case platform == nil && q.Get("platform") != "":
+			v.Errors = append(v.Errors, "Unknown platform "+q.Get("platform")+".")
+		case platform == nil:
+			v.Errors = append(v.Errors, "This app has no platform yet; add one first.")
+		case strings.TrimSpace(q.Get("device_id")) == "":
+			v.Errors = append(v.Errors, "Enter a device id: the A/B split depends on it.")
+		}
+	}
+	if len(v.Errors) > 0 && wantsJSON {
+		return c.JSON(http.StatusBadRequest, map[string]string{"error": v.Errors[0]})
+	}
+	if !v.Ran || len(v.Errors) > 0 {
+		return h.renderSimulate(c, v)
+	}
+	dev := engine.Device{ID: strings.TrimSpace(q.Get("device_id")), Attributes: map[string]string{engine.AttrPlatform: platform.Store}}
+	for _, name := range simulatedAttributes {
+		if val := strings.TrimSpace(q.Get(name)); val != "" {
+			dev.Attributes[name] = val
+		}
+	}
+	for name, vals := range q {
+		if strings.HasPrefix(name, engine.CustomPrefix) && len(vals) > 0 && vals[0] != "" {
+			dev.Attributes[name] = vals[0]
+		}
+	}
+	for _, line := range strings.Split(q.Get("custom"), "\n") {
+		if k, val, ok := strings.Cut(strings.TrimSpace(line), "="); ok && strings.TrimSpace(k) != "" {
+			dev.Attributes[engine.CustomPrefix+strings.TrimPrefix(strings.TrimSpace(k), engine.CustomPrefix)] = strings.TrimSpace(val)
+		}
+	}
+	rules := make([]engine.Campaign, len(campaigns))
+	for i, cp := range campaigns {
+		rules[i] = cp.Rules()
+	}
+	now := h.now()
+	v.Decision = engine.Decide(rules, q.Get("label"), dev, now)
+	v.Now = now.In(marketerZone(c)).Format("2 Jan 2006 15:04:05 MST")
+	out := simulationJSON{Holdout: v.Decision.Holdout, Trace: v.Decision.Trace}
+	if out.Trace == nil {
+		out.Trace = []engine.TraceStep{}
+	}
+	if cp := v.Decision.Campaign; cp != nil {
+		out.Campaign = &campaignRef{Ref: cp.Ref, Name: cp.Name}
+	}
+	if vr := v.Decision.Variant; vr != nil {
+		out.Variant = &vr.Ref
+		pw, err := h.store.Paywall(ctx, a.ID, vr.Paywall)
+		if err != nil {
+			return err
+		}
+		products, err := h.store.Products(ctx, a.ID)
+		if err != nil {
+			return err
+		}
+		device := dev.Attributes[engine.AttrFormFactor]
+		v.Screen, v.HasScreen, v.Paywall = buildScreen(pw, productIndex(products), platform.Ref, dev.Attributes[engine.AttrLocale], device), true, pw.Name
+		out.Paywall = &paywallJSON{Ref: pw.Ref, Name: pw.Name, Template: pw.Template, Locale: v.Screen.Locale, Title: v.Screen.Title}
+	}
+	if wantsJSON {
+		return c.JSON(http.StatusOK, out)
+	}
+	return h.renderSimulate(c, v)
+}
+
+func (h *Handler) renderSimulate(c echo.Context, v views.SimulateView) error {
+	p, err := h.appPage(c, "Simulator", "simulate")
+	if err != nil {
+		return err
+	}
+	if v.Query.Get("platform") == "" && len(v.Platforms) > 0 {
+		v.Query.Values["platform"] = []string{v.Platforms[0].Value}
+	}
+	return h.render(c, http.StatusOK, views.SimulatePage(p, v))
+}
