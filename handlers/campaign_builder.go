@@ -16,11 +16,11 @@ import (
 
 // campaignDraft is the builder's form as typed: raw strings, so invalid input is shown back as it was.
 type campaignDraft struct {
-	Version                                                    int
-	Name, Label, Status, Priority, StartsAt, EndsAt, Holdout   string
-	Match                                                      string
-	Conditions                                                 []views.ConditionRow
-	Variants                                                   []variantDraft
+	Version                                                  int
+	Name, Label, Status, Priority, StartsAt, EndsAt, Holdout string
+	Match                                                    string
+	Conditions                                               []views.ConditionRow
+	Variants                                                 []variantDraft
 }
 
 type variantDraft struct{ Ref, Paywall, Weight string }
@@ -67,7 +67,9 @@ func draftFromForm(f views.Form) campaignDraft {
 	return d
 }
 
-func condField(i int, f string) string    { return "audience[conditions][" + strconv.Itoa(i) + "][" + f + "]" }
+func condField(i int, f string) string {
+	return "audience[conditions][" + strconv.Itoa(i) + "][" + f + "]"
+}
 func variantField(i int, f string) string { return "variants[" + strconv.Itoa(i) + "][" + f + "]" }
 
 // splitValues turns "US, CA" into ["US", "CA"].

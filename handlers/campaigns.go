@@ -152,7 +152,9 @@ func labelsInUse(list []store.Campaign) []string {
 }
 
 // Campaigns lists the app's campaigns by placement label.
-func (h *Handler) Campaigns(c echo.Context) error { return h.renderCampaigns(c, http.StatusOK, views.Form{}) }
+func (h *Handler) Campaigns(c echo.Context) error {
+	return h.renderCampaigns(c, http.StatusOK, views.Form{})
+}
 
 // CreateCampaign creates a draft campaign showing the app's first paywall, then opens the builder.
 func (h *Handler) CreateCampaign(c echo.Context) error {
