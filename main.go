@@ -23,6 +23,7 @@ import (
 
 	"nami/catalog"
 	"nami/handlers"
+	"nami/publish"
 	"nami/store"
 )
 
@@ -33,7 +34,9 @@ Usage:
   nami user add --email E --name N --role R                create a user; the password is read from stdin
   nami apply   -f catalog.json                             make an app's drafts match a catalog file
   nami export  --app SLUG                                  print an app's drafts as a catalog file
+  nami publish --app SLUG [--note TEXT]                    publish a release; prints its number
   nami backup  FILE                                        write a consistent copy of a live database
+  nami export-snapshots --dir DIR                          write the published snapshots as static files for a CDN
 
 Every command takes --db (env NAMI_DB, default ./nami.db); serve takes --addr (env NAMI_ADDR).
 `
@@ -65,10 +68,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "serve":
 		addr := fs.String("addr", envOr("NAMI_ADDR", ":8080"), "the address to listen on")
 		demo := fs.Bool("demo", false, "load the demo app when the database has no apps")
+		proxy := fs.Bool("behind-proxy", os.Getenv("NAMI_BEHIND_PROXY") == "1", "trust X-Forwarded-For from a reverse proxy for client addresses")
 		if err := fs.Parse(rest); err != nil {
 			return err
 		}
-		return serve(ctx, *db, *addr, *demo, stderr)
+		return serve(ctx, *db, *addr, *demo, *proxy, stderr)
 	case "user add":
 		email := fs.String("email", "", "the user's email")
 		name := fs.String("name", "", "the user's name")
@@ -89,6 +93,19 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return err
 		}
 		return export(ctx, *db, *slug, stdout)
+	case "publish":
+		slug := fs.String("app", "", "the app's slug")
+		note := fs.String("note", "", "what this release is about")
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
+		return publishApp(ctx, *db, *slug, *note, stdout, stderr)
+	case "export-snapshots":
+		dir := fs.String("dir", "", "the directory to write into")
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
+		return exportSnapshots(ctx, *db, *dir, stdout)
 	case "backup":
 		if err := fs.Parse(rest); err != nil {
 			return err
@@ -109,7 +126,7 @@ func envOr(key, def string) string {
 	return def
 }
 
-func serve(ctx context.Context, dbPath, addr string, demo bool, stderr io.Writer) error {
+func serve(ctx context.Context, dbPath, addr string, demo, behindProxy bool, stderr io.Writer) error {
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -127,14 +144,23 @@ func serve(ctx context.Context, dbPath, addr string, demo bool, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	e := echo.New()
-	e.HideBanner, e.HidePort = true, true
-	h.Routes(e)
-	ln, err := net.Listen("tcp", addr)
+	sdk, err := handlers.NewSDK(ctx, st, log, handlers.SDKOptions{})
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	sdk.Start()
+	h.OnPublish(sdk.Refresh)
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	if behindProxy {
+		e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	}
+	h.Routes(e)
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return errors.Join(err, sdk.Close(ctx))
+	}
+	srv := &http.Server{Handler: handlers.Combine(sdk, e), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
 	url := "http://" + displayAddr(ln.Addr().String())
 	if n, err := st.CountUsers(ctx); err == nil && n == 0 {
 		log.Info("Nami is ready: open " + url + "/setup and create the owner account")
@@ -145,13 +171,14 @@ func serve(ctx context.Context, dbPath, addr string, demo bool, stderr io.Writer
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
-		return err
+		return errors.Join(err, sdk.Close(context.Background()))
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
 	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	return srv.Shutdown(shutCtx)
+	// Stop taking requests first, then write every event accepted so far.
+	return errors.Join(srv.Shutdown(shutCtx), sdk.Close(shutCtx))
 }
 
 // displayAddr turns ":8080" or "[::]:8080" into "localhost:8080" for the log.
@@ -274,6 +301,46 @@ func export(ctx context.Context, dbPath, slug string, stdout io.Writer) error {
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(f)
+}
+
+// publishApp publishes an app's drafts and prints the new release's number; warnings go to stderr.
+// A server on the same database serves the release within a second.
+func publishApp(ctx context.Context, dbPath, slug, note string, stdout, stderr io.Writer) error {
+	if slug == "" {
+		return errors.New("usage: nami publish --app SLUG [--note TEXT]")
+	}
+	st, err := store.Open(ctx, dbPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	res, err := publish.Publish(ctx, st, slug, "cli", note)
+	if err != nil {
+		return err
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintln(stderr, "warning:", w)
+	}
+	fmt.Fprintln(stdout, res.Release.Number)
+	return nil
+}
+
+// exportSnapshots writes every platform's published snapshot under dir for a static host.
+func exportSnapshots(ctx context.Context, dbPath, dir string, stdout io.Writer) error {
+	if dir == "" {
+		return errors.New("usage: nami export-snapshots --dir DIR")
+	}
+	st, err := store.Open(ctx, dbPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	n, err := publish.ExportSnapshots(ctx, st.Reader, dir)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %d snapshots and %d images to %s\n", n.Snapshots, n.Images, dir)
+	return nil
 }
 
 func backup(ctx context.Context, dbPath, target string, stdout io.Writer) error {

@@ -107,8 +107,8 @@ type browser struct {
 	shotN int
 
 	mu       sync.Mutex
-	problems []string // uncaught exceptions and CSP violations: always a bug
-	console  []string // other errors the page logged, shown when the test fails
+	problems []string // uncaught exceptions, CSP violations, console errors: always a bug
+	console  []string // failed requests, shown when the test fails
 }
 
 // newBrowser starts Chromium with the flags the journeys need and opens a tab.
@@ -175,8 +175,11 @@ func (b *browser) watch(ev any) {
 		switch {
 		case strings.Contains(e.Text, "Content Security Policy"):
 			b.problems = append(b.problems, "CSP violation: "+e.Text)
-		case e.Level == log.EntryLevelError:
+		case e.Level == log.EntryLevelError && e.Source == log.EntrySourceNetwork:
+			// 4xx answers the journey provokes on purpose (a 422) are logged as network errors.
 			b.console = append(b.console, e.Text+" "+e.URL)
+		case e.Level == log.EntryLevelError:
+			b.problems = append(b.problems, fmt.Sprintf("console error (%s) on %s: %s", e.Source, e.URL, e.Text))
 		}
 		b.mu.Unlock()
 	}
@@ -249,7 +252,11 @@ func (b *browser) text(sel string) string {
 // typeInto replaces a text field's content with s, typed key by key so the page's input handlers run.
 func (b *browser) typeInto(sel, s string) {
 	b.t.Helper()
-	b.do("type into "+sel, chromedp.SetValue(chromedp.CSS(sel), ""), chromedp.SendKeys(chromedp.CSS(sel), s))
+	// Clear with a script: chromedp's SetValue cannot set "" (it reads the empty result back as a failure).
+	b.do("type into "+sel,
+		chromedp.WaitVisible(chromedp.CSS(sel)),
+		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).value = ""`, sel)),
+		chromedp.SendKeys(chromedp.CSS(sel), s))
 }
 
 // choose selects an option of a select and fires its change event, as a person's choice would.

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"nami/offer"
+	"nami/publish"
 	"nami/store"
 	"nami/urls"
 	"nami/views"
@@ -46,6 +47,9 @@ func (h *Handler) appPage(c echo.Context, title, section string) (views.Page, er
 			continue
 		}
 		nav.OtherApps = append(nav.OtherApps, views.AppLink{Slug: s.Slug, Name: s.Name})
+	}
+	if nav.Unpublished, err = publish.Unpublished(c.Request().Context(), h.store.Reader, a.Slug); err != nil {
+		return p, err
 	}
 	p.Nav = nav
 	return p, nil

@@ -253,3 +253,41 @@ func TestStateChangeWithoutCSRFTokenIsRefused(t *testing.T) {
 		t.Errorf("after a POST with the header token: %d apps, want 1", n)
 	}
 }
+
+func TestLoginIsThrottledPerAddress(t *testing.T) {
+	ts := newTestServer(t)
+	addUser(t, ts, "ed@example.com", "Ed Editor", store.RoleEditor)
+	c := ts.newClient(t)
+	c.get("/login")
+	// Twenty failures, each on a different account, from one address.
+	for i := 1; i <= 20; i++ {
+		r := c.post("/login", url.Values{"email": {"guess" + strconv.Itoa(i) + "@example.com"}, "password": {"wrong-password"}})
+		if r.status != http.StatusUnauthorized {
+			t.Fatalf("attempt %d: status %d, want 401", i, r.status)
+		}
+	}
+	r := c.post("/login", url.Values{"email": {"ed@example.com"}, "password": {userPassword}})
+	wantStatus(t, r, http.StatusTooManyRequests)
+	if msg := text(r.doc.Find(`[data-testid="form-error"]`)); !strings.Contains(msg, "Too many failed sign-in attempts") {
+		t.Errorf("form error = %q", msg)
+	}
+}
+
+func TestARoleChangeTakesEffectAtTheNextRequest(t *testing.T) {
+	ts := newTestServer(t)
+	signUp(t, ts)
+	s := seedCatalog(t, ts)
+	ed := addUser(t, ts, "ed@example.com", "Ed Editor", store.RoleEditor)
+	c := login(t, ts, "ed@example.com", userPassword)
+	c.get(s.appsPath + "/entitlements")
+
+	inTx(t, ts, func(ctx context.Context, tx *store.Tx) error { return tx.SetUserRole(ctx, ed.ID, store.RoleViewer) })
+	wantStatus(t, c.post(s.appsPath+"/entitlements", url.Values{"ref": {"offline"}, "name": {"Offline"}}), http.StatusForbidden)
+	r := c.get(s.appsPath + "/entitlements")
+	if r.doc.Find(`[data-testid="new-entitlement-form"]`).Length() != 0 {
+		t.Error("the demoted user is still offered the form")
+	}
+	if got := text(r.doc.Find(`[data-testid="current-user"] .role`)); got != store.RoleViewer {
+		t.Errorf("the page shows role %q, want viewer", got)
+	}
+}

@@ -424,3 +424,84 @@ func TestUnknownAppIsNotFound(t *testing.T) {
 		t.Error("the 404 has no error page")
 	}
 }
+
+// Renaming a row to a ref (or sku) another row holds is the user's mistake, told beside the
+// field (422); it is not someone else's concurrent save (409).
+func TestEditingToATakenRefIsAValidationError(t *testing.T) {
+	ctx := context.Background()
+	ts := newTestServer(t)
+	c := signUp(t, ts)
+	s := seedCatalog(t, ts)
+	addPlatform(t, ts, s.app.ID, "web", "web", "Web")
+	inTx(t, ts, func(ctx context.Context, tx *store.Tx) error {
+		return tx.CreateEntitlement(ctx, &store.Entitlement{AppID: s.app.ID, Ref: "offline", Name: "Offline"})
+	})
+	addProduct(t, ts, store.Product{PlatformID: s.ios.ID, SKU: "calmsky.yearly", Name: "Yearly", Kind: "subscription",
+		Price: "59.99", Currency: "USD", Period: "P1Y"})
+	before := exportApp(t, ts, "calm-sky")
+
+	tests := []struct {
+		path, editRow, field, want string
+		form                       url.Values
+	}{
+		{"/platforms/web", "platform-edit-row", "ref", "already has a platform with this ref",
+			url.Values{"ref": {"ios"}, "store": {"web"}, "name": {"Web"}, "environment": {"production"}, "version": {"1"}}},
+		{"/entitlements/offline", "entitlement-edit-row", "ref", "already has an entitlement with this ref",
+			url.Values{"ref": {"premium"}, "name": {"Offline"}, "version": {"1"}}},
+		{"/products/ios/calmsky.yearly", "product-edit-row", "sku", "already has a product with this SKU",
+			url.Values{"platform": {"ios"}, "sku": {"calmsky.monthly"}, "name": {"Yearly"}, "kind": {"subscription"},
+				"price": {"59.99"}, "currency": {"USD"}, "period": {"P1Y"}, "version": {"1"}}},
+	}
+	for _, tt := range tests {
+		c.get(s.appsPath + tt.path)
+		r := c.post(s.appsPath+tt.path, tt.form)
+		if r.status != http.StatusUnprocessableEntity {
+			t.Errorf("POST %s: status %d, want 422", tt.path, r.status)
+			continue
+		}
+		row := r.doc.Find(`[data-testid="` + tt.editRow + `"]`)
+		if msg := fieldError(row, tt.field); !strings.Contains(msg, tt.want) {
+			t.Errorf("POST %s: message beside %s = %q", tt.path, tt.field, msg)
+		}
+		if row.Find(`[data-testid="form-error"]`).Length() != 0 {
+			t.Errorf("POST %s: a taken ref is reported as someone else's save", tt.path)
+		}
+		wantKept(t, row, tt.form)
+	}
+	wantUnchanged(t, ts, "calm-sky", before)
+	if p, _ := ts.st.Platform(ctx, s.app.ID, "web"); p.Version != 1 {
+		t.Errorf("the web platform's version moved to %d", p.Version)
+	}
+}
+
+func TestChangesAreAudited(t *testing.T) {
+	ts := newTestServer(t)
+	c := signUp(t, ts)
+	wantRedirect(t, c.post("/apps", validApp), "/apps/rainy-day/platforms")
+	wantRedirect(t, c.post("/apps/rainy-day/platforms", validPlatform), "/apps/rainy-day/platforms")
+	entries, err := ts.st.AuditLog(context.Background(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		if e.UserEmail == ownerEmail && e.AppSlug == "rainy-day" {
+			got = append(got, e.Action+" "+e.Entity+" "+e.Ref)
+		}
+	}
+	want := []string{"created platform android", "created app rainy-day"}
+	if !slices.Equal(got, want) {
+		t.Errorf("audit entries = %q, want %q (newest first)", got, want)
+	}
+	r := c.get("/audit")
+	wantStatus(t, r, http.StatusOK)
+	found := false
+	r.doc.Find(`[data-testid="audit-table"] tbody tr`).Each(func(_ int, row *goquery.Selection) {
+		cells := row.Find("td")
+		found = found || text(cells.Eq(1)) == ownerEmail && text(cells.Eq(2)) == "rainy-day" &&
+			text(cells.Eq(3)) == "created platform android"
+	})
+	if !found {
+		t.Errorf("the audit page does not show the platform change:\n%s", text(r.doc.Find(`[data-testid="audit-table"]`)))
+	}
+}

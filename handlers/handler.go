@@ -16,6 +16,8 @@ type Handler struct {
 	sessions *SessionStore
 	limiter  *loginLimiter
 	now      func() time.Time
+	// published is called after a release is stored, so the SDK API serves it at once.
+	published func(context.Context) error
 }
 
 // New builds the Handler; it loads (or creates on first start) the secrets it needs from the store.

@@ -16,6 +16,11 @@ import (
 // Routes is the one route table of the control center.
 func (h *Handler) Routes(e *echo.Echo) {
 	e.HTTPErrorHandler = h.ErrorHandler
+	if e.IPExtractor == nil {
+		// The client address is the connection's unless the operator says a proxy sets
+		// X-Forwarded-For (nami serve --behind-proxy); otherwise the login limit could be dodged.
+		e.IPExtractor = echo.ExtractIPDirect()
+	}
 	e.Use(middleware.Recover())
 	e.Use(h.requestLog)
 	e.Use(securityHeaders)
@@ -77,6 +82,11 @@ func (h *Handler) Routes(e *echo.Echo) {
 	app.POST(urls.PatternPaywall+"/duplicate", h.DuplicatePaywall, edit)
 	app.POST(urls.PatternPaywall+"/share", h.SharePaywall)
 	app.POST(urls.PatternPaywall+"/delete", h.DeletePaywall, edit)
+
+	app.GET(urls.PatternReleases, h.Releases)
+	app.POST(urls.PatternReleases, h.Publish, edit)
+	app.POST(urls.PatternRelease+"/republish", h.Republish, edit)
+	app.GET(urls.PatternRelease+"/snapshots/:platform", h.DownloadSnapshot)
 
 	app.GET(urls.PatternCampaigns, h.Campaigns)
 	app.POST(urls.PatternCampaigns, h.CreateCampaign, edit)

@@ -15,7 +15,7 @@ import (
 // or the whole page otherwise.
 func (h *Handler) renderSection(c echo.Context, status int, p views.Page, full, section templ.Component) error {
 	if isHTMX(c) {
-		return h.render(c, status, templ.Join(section, views.FlashMessage(p.Flash)))
+		return h.render(c, status, templ.Join(section, views.FlashMessage(p.Flash), views.AppNavOOB(p)))
 	}
 	return h.render(c, status, full)
 }

@@ -232,7 +232,7 @@ func AppsPage(p Page, apps []store.AppSummary, f Form) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = TextField(f, "slug", "Slug", "calm-sky", "Lowercase letters, digits, - and _. Used in URLs and by the SDK.", templ.Attributes{"required": true, "maxlength": "64", "pattern": "[a-z0-9_-]{1,64}"}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = TextField(f, "slug", "Slug", "calm-sky", "Lowercase letters, digits, - and _. Used in URLs and by the SDK.", templ.Attributes{"required": true, "maxlength": "64", "pattern": "[a-z0-9_\\-]{1,64}"}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -1,0 +1,278 @@
+package handlers
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"nami/static"
+	"nami/store"
+)
+
+// SDK serves the public SDK API (DESIGN.md section 5) under /sdk/v1/platforms/{key}/: config,
+// resolve, paywalls/{ref} and events. It is a plain net/http handler mounted ahead of Echo (see
+// Combine), so none of the control center's session, CSRF or request-log middleware runs:
+// no cookie is read or set, any origin may call it, and only errors are logged.
+//
+// Requests never touch SQLite: published snapshots are held in memory (see liveSet) and
+// reloaded when a release is published, by this process (Refresh) or by another one on the same
+// database (a poller notices within PollInterval). Events are queued in memory and written in
+// batches by one background writer.
+type SDK struct {
+	store *store.Store
+	log   *slog.Logger
+	now   func() time.Time
+
+	live   atomic.Pointer[liveSet]
+	loadMu sync.Mutex // one Refresh at a time
+
+	events *eventQueue
+
+	pageCSS, pageJS string // inlined into web paywalls
+	pageCSP         []string
+
+	// PollInterval is how often the poller checks the database for a new release.
+	PollInterval time.Duration
+
+	stop     chan struct{}
+	stopOnce sync.Once
+	wg       sync.WaitGroup
+
+	lastQueueWarn atomic.Int64 // unix seconds of the last "queue full" log line
+}
+
+// SDKOptions tunes the SDK API; the zero value is the production setting.
+type SDKOptions struct {
+	QueueCapacity int           // events held in memory at most; default 200000
+	FlushInterval time.Duration // how long an event may wait for its batch; default 100ms
+}
+
+// NewSDK builds the SDK API and loads the published snapshots.
+func NewSDK(ctx context.Context, st *store.Store, log *slog.Logger, opts SDKOptions) (*SDK, error) {
+	css, err := fs.ReadFile(static.Files, "paywall.css")
+	if err != nil {
+		return nil, fmt.Errorf("handlers.NewSDK: %w", err)
+	}
+	js, err := fs.ReadFile(static.Files, "js/paywall.js")
+	if err != nil {
+		return nil, fmt.Errorf("handlers.NewSDK: %w", err)
+	}
+	s := &SDK{
+		store:        st,
+		log:          log,
+		now:          func() time.Time { return time.Now().UTC() },
+		pageCSS:      string(css),
+		pageJS:       string(js),
+		PollInterval: 500 * time.Millisecond,
+		stop:         make(chan struct{}),
+	}
+	s.pageCSP = []string{webPaywallCSP(s.pageJS)}
+	s.events = newEventQueue(st, log, opts.QueueCapacity, opts.FlushInterval)
+	if err := s.Refresh(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// webPaywallCSP allows the web paywall's one inline script by its hash, inline styles (the
+// theme sets colours per element), and images from the server and data: URIs; nothing else.
+func webPaywallCSP(script string) string {
+	sum := sha256.Sum256([]byte(script))
+	return "default-src 'none'; script-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; " +
+		"style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'"
+}
+
+// Start runs the poller and the event writer until Close.
+func (s *SDK) Start() {
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		s.poll()
+	}()
+	s.events.start()
+}
+
+// poll reloads the snapshots when the database says something was published.
+func (s *SDK) poll() {
+	t := time.NewTicker(s.PollInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			if err := s.Refresh(ctx); err != nil {
+				s.log.Error("sdk: reloading snapshots", "err", err)
+			}
+			cancel()
+		}
+	}
+}
+
+// Close stops the poller and writes every queued event before it returns; call it after the
+// HTTP server has stopped taking requests. It gives up when ctx ends and says how many
+// events were not written.
+func (s *SDK) Close(ctx context.Context) error {
+	s.stopOnce.Do(func() { close(s.stop) })
+	s.wg.Wait()
+	return s.events.close(ctx)
+}
+
+// Release returns the release number a key is served, and whether the key is known and published.
+func (s *SDK) Release(key string) (int, bool) {
+	e := s.live.Load().byKey[key]
+	if e == nil || !e.published {
+		return 0, false
+	}
+	return e.release, true
+}
+
+// Combine serves /sdk/ with sdk and every other path with controlCenter, so the SDK API runs
+// ahead of Echo and its middleware.
+func Combine(sdk, controlCenter http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/sdk/") {
+			sdk.ServeHTTP(w, r)
+			return
+		}
+		controlCenter.ServeHTTP(w, r)
+	})
+}
+
+// Shared header values: allocated once, never modified (net/http only reads them).
+var (
+	hdrAnyOrigin     = []string{"*"}
+	hdrExposed       = []string{"ETag, Retry-After"}
+	hdrNoSniff       = []string{"nosniff"}
+	hdrJSON          = []string{"application/json"}
+	hdrHTML          = []string{"text/html; charset=utf-8"}
+	hdrConfigCache   = []string{"public, max-age=60, stale-if-error=86400"}
+	hdrPageCache     = []string{"public, max-age=60"}
+	hdrNoStore       = []string{"no-store"}
+	hdrVaryEncoding  = []string{"Accept-Encoding"}
+	hdrGzip          = []string{"gzip"}
+	hdrAllowMethods  = []string{"GET, HEAD, POST, OPTIONS"}
+	hdrAllowHeaders  = []string{"Content-Type, If-None-Match"}
+	hdrPreflightAge  = []string{"86400"}
+	hdrRetryAfter    = []string{"1"}
+	hdrNoReferrer    = []string{"no-referrer"}
+	hdrAllowGet      = []string{"GET, HEAD, OPTIONS"}
+	hdrAllowPost     = []string{"POST, OPTIONS"}
+	sdkPathPrefix    = "/sdk/v1/platforms/"
+	errNotPublished  = []byte(`{"error":"not_published"}`)
+	errUnknownKey    = []byte(`{"error":"unknown_key","message":"no platform has this SDK key"}`)
+	errNotFound      = []byte(`{"error":"not_found","message":"the SDK API has config, resolve, paywalls/{ref} and events under /sdk/v1/platforms/{key}/"}`)
+	errUnknownPaywal = []byte(`{"error":"unknown_paywall","message":"the published release has no paywall with this ref"}`)
+)
+
+// ServeHTTP routes /sdk/v1/platforms/{key}/{config|resolve|events|paywalls/{ref}}.
+func (s *SDK) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.Error("sdk: panic", "method", r.Method, "path", r.URL.Path, "panic", v)
+			s.fail(w, r, http.StatusInternalServerError, "internal", "the server failed; try again")
+		}
+	}()
+	h := w.Header()
+	h["Access-Control-Allow-Origin"] = hdrAnyOrigin
+	h["Access-Control-Expose-Headers"] = hdrExposed
+	h["X-Content-Type-Options"] = hdrNoSniff
+	if r.Method == http.MethodOptions {
+		h["Access-Control-Allow-Methods"] = hdrAllowMethods
+		h["Access-Control-Allow-Headers"] = hdrAllowHeaders
+		h["Access-Control-Max-Age"] = hdrPreflightAge
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	rest, ok := strings.CutPrefix(r.URL.Path, sdkPathPrefix)
+	key, route, ok2 := strings.Cut(rest, "/")
+	if !ok || !ok2 || key == "" {
+		s.writeJSON(w, http.StatusNotFound, errNotFound)
+		return
+	}
+	var ref string
+	switch {
+	case route == "config" || route == "resolve" || route == "events":
+	case strings.HasPrefix(route, "paywalls/") && len(route) > len("paywalls/") && !strings.Contains(route[len("paywalls/"):], "/"):
+		route, ref = "paywalls", route[len("paywalls/"):]
+	default:
+		s.writeJSON(w, http.StatusNotFound, errNotFound)
+		return
+	}
+	if !methodAllowed(route, r.Method) {
+		if route == "resolve" || route == "events" {
+			h["Allow"] = hdrAllowPost
+		} else {
+			h["Allow"] = hdrAllowGet
+		}
+		s.fail(w, r, http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed here")
+		return
+	}
+	e := s.live.Load().byKey[key]
+	if e == nil {
+		s.writeJSON(w, http.StatusNotFound, errUnknownKey)
+		return
+	}
+	if route == "events" {
+		s.ingest(w, r, e)
+		return
+	}
+	if !e.published {
+		s.writeJSON(w, http.StatusNotFound, errNotPublished)
+		return
+	}
+	switch route {
+	case "config":
+		s.config(w, r, e)
+	case "resolve":
+		s.resolve(w, r, e)
+	case "paywalls":
+		s.paywallPage(w, r, e, ref)
+	}
+}
+
+func methodAllowed(route, method string) bool {
+	if route == "resolve" || route == "events" {
+		return method == http.MethodPost
+	}
+	return method == http.MethodGet || method == http.MethodHead
+}
+
+// writeJSON writes a pre-encoded JSON answer that must not be cached.
+func (s *SDK) writeJSON(w http.ResponseWriter, status int, body []byte) {
+	h := w.Header()
+	h["Content-Type"] = hdrJSON
+	h["Cache-Control"] = hdrNoStore
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// fail answers {"error": code, "message": msg}; server errors are logged, client errors are
+// logged at debug level only, so a misbehaving app cannot flood the log.
+func (s *SDK) fail(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
+	level := slog.LevelDebug
+	if status >= 500 {
+		level = slog.LevelError
+	}
+	s.log.Log(r.Context(), level, "sdk request failed", "method", r.Method, "path", r.URL.Path, "status", status, "error", msg)
+	body, err := encodeJSON(struct {
+		Error   string `json:"error"`
+		Message string `json:"message"`
+	}{code, msg})
+	if err != nil {
+		body = []byte(`{"error":"internal"}`)
+	}
+	s.writeJSON(w, status, body)
+}

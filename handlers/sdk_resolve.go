@@ -1,0 +1,228 @@
+package handlers
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"sync"
+
+	"nami/engine"
+)
+
+// maxResolveBody is the largest resolve request body; a device's attributes fit in far less.
+const maxResolveBody = 64 << 10
+
+// maxDeviceID bounds a device id, which SDKs generate (a UUID is 36 characters).
+const maxDeviceID = 256
+
+// resolveRequest is the body of POST .../resolve. Attributes are raw so that strings, numbers
+// and booleans can all be read as the engine's text.
+type resolveRequest struct {
+	DeviceID   *string                    `json:"device_id"`
+	Label      string                     `json:"label"`
+	Attributes map[string]json.RawMessage `json:"attributes"`
+}
+
+// bufPool recycles request and answer buffers of the SDK API.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// resolve answers POST /sdk/v1/platforms/{key}/resolve with the decision engine.Decide makes on
+// the published snapshot: {"release", "campaign", "variant", "holdout", "paywall"}.
+func (s *SDK) resolve(w http.ResponseWriter, r *http.Request, e *liveEntry) {
+	bp := bufPool.Get().(*[]byte)
+	defer bufPool.Put(bp)
+	body, tooLarge, err := readBody(r, (*bp)[:0], maxResolveBody)
+	*bp = body[:0]
+	if tooLarge {
+		s.fail(w, r, http.StatusRequestEntityTooLarge, "too_large", "the body is over 64 KB")
+		return
+	}
+	if err != nil {
+		s.fail(w, r, http.StatusBadRequest, "bad_request", "the body could not be read: "+err.Error())
+		return
+	}
+	dev, label, msg := parseResolve(body)
+	if msg != "" {
+		s.fail(w, r, http.StatusBadRequest, "bad_request", msg)
+		return
+	}
+	dev.Attributes[engine.AttrPlatform] = e.store
+	d := engine.Decide(e.campaigns, label, dev, s.now())
+
+	out := append(body[:0], `{"release":`...)
+	out = strconv.AppendInt(out, int64(e.release), 10)
+	out = append(out, `,"campaign":`...)
+	ci := campaignIndex(e.campaigns, d.Campaign)
+	if ci < 0 {
+		out = append(out, "null"...)
+	} else {
+		out = append(out, e.answers[ci].json...)
+	}
+	out = append(out, `,"variant":`...)
+	var paywall []byte
+	if vi := variantIndex(d.Campaign, d.Variant); vi >= 0 {
+		out = append(out, e.answers[ci].variants[vi]...)
+		if pw := e.paywalls[d.Variant.Paywall]; pw != nil {
+			paywall = pw.json
+		}
+	} else {
+		out = append(out, "null"...)
+	}
+	out = strconv.AppendBool(append(out, `,"holdout":`...), d.Holdout)
+	out = append(out, `,"paywall":`...)
+	if paywall == nil {
+		out = append(out, "null"...)
+	} else {
+		out = append(out, paywall...)
+	}
+	out = append(out, '}')
+	*bp = out[:0]
+	s.writeJSON(w, http.StatusOK, out)
+}
+
+// readBody reads r's body into buf, up to limit bytes; tooLarge says the body is longer.
+func readBody(r *http.Request, buf []byte, limit int) (body []byte, tooLarge bool, err error) {
+	if r.ContentLength > int64(limit) {
+		return buf, true, nil
+	}
+	lr := io.LimitReader(r.Body, int64(limit)+1)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := lr.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if len(buf) > limit {
+			return buf, true, nil
+		}
+		if errors.Is(err, io.EOF) {
+			return buf, false, nil
+		}
+		if err != nil {
+			return buf, false, err
+		}
+	}
+}
+
+// parseResolve reads a resolve body into the engine's device and the label, or returns a
+// message that says precisely what is wrong with it.
+func parseResolve(body []byte) (engine.Device, string, string) {
+	var req resolveRequest
+	if err := json.Unmarshal(body, &req); err != nil {
+		return engine.Device{}, "", jsonProblem(body, err, resolveExample)
+	}
+	switch {
+	case req.DeviceID == nil:
+		return engine.Device{}, "", "device_id is missing; send the device's stable id, e.g. " + resolveExample
+	case *req.DeviceID == "":
+		return engine.Device{}, "", "device_id is empty; send the device's stable id"
+	case len(*req.DeviceID) > maxDeviceID:
+		return engine.Device{}, "", fmt.Sprintf("device_id is %d bytes long; at most %d are allowed", len(*req.DeviceID), maxDeviceID)
+	}
+	dev := engine.Device{ID: *req.DeviceID, Attributes: make(map[string]string, len(req.Attributes)+2)}
+	for name, raw := range req.Attributes {
+		v, sent, msg := attributeText(raw)
+		if msg != "" {
+			return engine.Device{}, "", "attributes." + name + " " + msg
+		}
+		if sent {
+			dev.Attributes[name] = v
+		}
+	}
+	return dev, req.Label, ""
+}
+
+const resolveExample = `{"device_id": "8f14e45f", "label": "onboarding", "attributes": {"country": "US"}}`
+
+// attributeText turns an attribute's JSON value into the engine's text: a string as is, a
+// number as written, a boolean as true or false. null means not sent.
+func attributeText(raw json.RawMessage) (text string, sent bool, msg string) {
+	if len(raw) == 0 {
+		return "", false, ""
+	}
+	switch c := raw[0]; {
+	case c == '"':
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return "", false, "is not a valid string"
+		}
+		return s, true, ""
+	case c == '-' || c >= '0' && c <= '9':
+		return string(raw), true, ""
+	case c == 't' || c == 'f':
+		return string(raw), true, ""
+	case c == 'n':
+		return "", false, ""
+	default:
+		return "", false, "must be a string, a number or a boolean"
+	}
+}
+
+// jsonProblem says what is wrong with a JSON body, with the byte offset of a syntax error.
+func jsonProblem(body []byte, err error, example string) string {
+	var syntax *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case len(body) == 0:
+		return "the body is empty; send a JSON object, e.g. " + example
+	case errors.As(err, &syntax):
+		return fmt.Sprintf("the body is not valid JSON: %s (at byte %d)", syntax.Error(), syntax.Offset)
+	case errors.As(err, &typeErr) && typeErr.Field == "":
+		return "the body must be a JSON object, not " + article(typeErr.Value) + ", e.g. " + example
+	case errors.As(err, &typeErr):
+		return fmt.Sprintf("%s must be %s, not %s", typeErr.Field, jsonKind(typeErr.Type.Kind().String()), article(typeErr.Value))
+	default:
+		return "the body could not be read as JSON: " + err.Error()
+	}
+}
+
+func article(jsonValue string) string {
+	switch jsonValue {
+	case "array", "object":
+		return "an " + jsonValue
+	case "null", "true", "false":
+		return jsonValue
+	}
+	return "a " + jsonValue
+}
+
+// jsonKind names a Go kind as the JSON value it reads.
+func jsonKind(kind string) string {
+	switch kind {
+	case "string", "ptr":
+		return "a string"
+	case "map", "struct":
+		return "an object"
+	case "slice", "array":
+		return "an array"
+	case "bool":
+		return "true or false"
+	}
+	return "a number"
+}
+
+// campaignIndex finds the campaign Decide chose in the slice it was given, or -1.
+func campaignIndex(campaigns []engine.Campaign, c *engine.Campaign) int {
+	for i := range campaigns {
+		if &campaigns[i] == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// variantIndex finds the chosen variant within its campaign, or -1.
+func variantIndex(c *engine.Campaign, v *engine.Variant) int {
+	if c == nil || v == nil {
+		return -1
+	}
+	for i := range c.Variants {
+		if &c.Variants[i] == v {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,86 @@
+package publish
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"nami/catalog"
+	"nami/engine"
+	"nami/snapshot"
+)
+
+// Issue is one thing about an app's drafts that publishing found: an error blocks the release,
+// a warning is shown and publishing goes on.
+type Issue struct {
+	Entity  string // "app", "campaign" or "platform"
+	Ref     string // the entity's ref; the app's slug
+	Message string
+}
+
+// String returns "campaign onboarding-ab: message".
+func (i Issue) String() string { return i.Entity + " " + i.Ref + ": " + i.Message }
+
+// Check looks at an app's drafts f as they would be published at now. Errors: the app has no
+// platform to compile for; a live campaign whose rules do not hold or whose paywall is missing.
+// Warnings: a live campaign whose paywall offers no product on one of the app's platforms, or
+// whose schedule has ended.
+func Check(f *catalog.File, now time.Time) (errs, warnings []Issue) {
+	if len(f.Platforms) == 0 {
+		errs = append(errs, Issue{Entity: "app", Ref: f.App.Slug,
+			Message: "the app has no platform yet; a release is compiled per platform, so add one first"})
+	}
+	paywalls := make(map[string]catalog.PaywallDoc, len(f.Paywalls))
+	for _, p := range f.Paywalls {
+		paywalls[p.Ref] = p
+	}
+	for _, c := range f.Campaigns {
+		if c.Status != engine.StatusLive {
+			continue
+		}
+		add := func(list *[]Issue, format string, args ...any) {
+			*list = append(*list, Issue{Entity: "campaign", Ref: c.Ref, Message: fmt.Sprintf(format, args...)})
+		}
+		rules, err := snapshot.Rules(c)
+		if err != nil {
+			add(&errs, "its schedule cannot be read: %v", err)
+			continue
+		}
+		for _, fe := range engine.ValidateCampaign(rules) {
+			add(&errs, "%s", fe.Error())
+		}
+		warned := map[string]bool{}
+		for _, v := range c.Variants {
+			pw, ok := paywalls[v.Paywall]
+			if !ok {
+				add(&errs, "variant %s shows the paywall %q, which does not exist", v.Ref, v.Paywall)
+				continue
+			}
+			for _, pl := range f.Platforms {
+				if warned[pw.Ref+"\x00"+pl.Ref] || offersOn(f, pw, pl.Ref) {
+					continue
+				}
+				warned[pw.Ref+"\x00"+pl.Ref] = true
+				add(&warnings, "its paywall %s (variant %s) offers no product on %s, so devices there see no plan to buy",
+					pw.Ref, v.Ref, pl.Ref)
+			}
+		}
+		if rules.EndsAt != nil && !now.Before(*rules.EndsAt) {
+			add(&warnings, "its schedule ended %s, so no device will see it", rules.EndsAt.UTC().Format("2006-01-02 15:04 MST"))
+		}
+	}
+	return errs, warnings
+}
+
+// offersOn reports whether the paywall offers at least one existing product of the platform.
+func offersOn(f *catalog.File, pw catalog.PaywallDoc, platform string) bool {
+	for _, pp := range pw.Products {
+		if pp.Platform != platform {
+			continue
+		}
+		if slices.ContainsFunc(f.Products, func(p catalog.ProductDoc) bool { return p.Platform == platform && p.SKU == pp.SKU }) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,74 @@
+package publish
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"nami/catalog"
+	"nami/store"
+)
+
+// Plan is what publishing an app's drafts now would do: what changed since the last release,
+// and what Check found.
+type Plan struct {
+	Last     *store.Release // nil before the first release
+	Changes  []Change
+	Errors   []Issue
+	Warnings []Issue
+}
+
+// Prepare works out the plan for the app with the given slug at now.
+func Prepare(ctx context.Context, r store.Reader, slug string, now time.Time) (Plan, error) {
+	var p Plan
+	draft, last, err := compare(ctx, r, slug)
+	if err != nil {
+		return p, fmt.Errorf("publish.Prepare: %w", err)
+	}
+	p.Changes = Diff(last.file, draft)
+	p.Errors, p.Warnings = Check(draft, now)
+	p.Last = last.release
+	return p, nil
+}
+
+// Unpublished reports whether the drafts of the app with the given slug differ from its last
+// release (before the first release: whether the app has anything to publish).
+func Unpublished(ctx context.Context, r store.Reader, slug string) (bool, error) {
+	draft, last, err := compare(ctx, r, slug)
+	if err != nil {
+		return false, fmt.Errorf("publish.Unpublished: %w", err)
+	}
+	return len(Diff(last.file, draft)) > 0, nil
+}
+
+// lastRelease is an app's newest release and its catalog; both nil before the first.
+type lastRelease struct {
+	release *store.Release
+	file    *catalog.File
+}
+
+// compare loads the drafts and the last release's catalog.
+func compare(ctx context.Context, r store.Reader, slug string) (*catalog.File, lastRelease, error) {
+	var last lastRelease
+	draft, err := catalog.Export(ctx, r, slug)
+	if err != nil {
+		return nil, last, err
+	}
+	app, err := r.AppBySlug(ctx, slug)
+	if err != nil {
+		return nil, last, err
+	}
+	rel, err := r.LastRelease(ctx, app.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return draft, last, nil
+	}
+	if err != nil {
+		return nil, last, err
+	}
+	f, err := releaseCatalog(ctx, r, rel)
+	if err != nil {
+		return nil, last, err
+	}
+	return draft, lastRelease{release: &rel, file: f}, nil
+}

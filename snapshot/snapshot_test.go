@@ -1,0 +1,168 @@
+package snapshot_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"nami/catalog"
+	"nami/offer"
+	"nami/snapshot"
+	"nami/store"
+)
+
+func demoFile(t *testing.T) *catalog.File {
+	t.Helper()
+	f, err := catalog.Parse(bytes.NewReader(catalog.Demo))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+var publishedAt = time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+
+func compile(t *testing.T, f *catalog.File, platform string) snapshot.Document {
+	t.Helper()
+	doc, err := snapshot.Compile(f, platform, 7, publishedAt)
+	if err != nil {
+		t.Fatalf("Compile %s: %v", platform, err)
+	}
+	return doc
+}
+
+func TestSnapshotCompileKeepsOnlyThePlatformsProducts(t *testing.T) {
+	doc := compile(t, demoFile(t), "android")
+	if doc.Format != snapshot.Format || doc.Release != 7 || !doc.PublishedAt.Equal(publishedAt) || doc.App.Slug != "calm-sky" ||
+		doc.Platform != (snapshot.Platform{Ref: "android", Store: "google", Name: "Android", BundleID: "com.example.calmsky", Environment: "production"}) {
+		t.Errorf("head: %+v %+v %+v", doc.Release, doc.App, doc.Platform)
+	}
+	want := []snapshot.Product{
+		{SKU: "calmsky_premium_monthly", Name: "Premium Monthly", Kind: "subscription", Price: "9.99", Currency: "USD", Period: "P1M", Trial: "P1W", Entitlements: []string{"premium"}},
+		{SKU: "calmsky_premium_yearly", Name: "Premium Yearly", Kind: "subscription", Price: "59.99", Currency: "USD", Period: "P1Y", Trial: "P2W", Entitlements: []string{"offline", "premium"}},
+	}
+	if len(doc.Products) != 2 || !slices.EqualFunc(doc.Products, want, func(a, b snapshot.Product) bool {
+		return a.SKU == b.SKU && a.Price == b.Price && a.Trial == b.Trial && slices.Equal(a.Entitlements, b.Entitlements)
+	}) {
+		t.Errorf("products %+v", doc.Products)
+	}
+	if len(doc.Entitlements) != 2 || doc.Entitlements[0].Ref != "offline" {
+		t.Errorf("entitlements %+v", doc.Entitlements)
+	}
+	for _, pw := range doc.Paywalls {
+		var skus []string
+		for _, pp := range pw.Products {
+			skus = append(skus, pp.SKU)
+		}
+		if pw.Ref == "spring" && !slices.Equal(skus, []string{"calmsky_premium_yearly", "calmsky_premium_monthly"}) {
+			t.Errorf("spring offers %v on android, want yearly then monthly, in the paywall's order", skus)
+		}
+	}
+}
+
+func TestSnapshotCompileKeepsOnlyLiveCampaigns(t *testing.T) {
+	doc := compile(t, demoFile(t), "ios")
+	var refs []string
+	for _, c := range doc.Campaigns {
+		refs = append(refs, c.Ref)
+		if c.Audience.Match == "" || c.Audience.Conditions == nil || c.Variants == nil {
+			t.Errorf("campaign %s has an unset match or a null list", c.Ref)
+		}
+	}
+	if !slices.Equal(refs, []string{"default", "onboarding-ab"}) {
+		t.Errorf("campaigns %v, want the live default and onboarding-ab (not the paused black-friday)", refs)
+	}
+	ab := doc.Campaigns[1]
+	if ab.HoldoutPercent != 10 || len(ab.Variants) != 2 || ab.Variants[1].Paywall != "yearly-focus" || ab.Audience.Conditions[0].Attribute != "country" {
+		t.Errorf("onboarding-ab: %+v", ab)
+	}
+}
+
+func TestSnapshotCompileRendersCopyAndImages(t *testing.T) {
+	f := demoFile(t)
+	f.Paywalls[0].Copy["en"] = catalog.CopyDoc{Title: "T", Body: "**Bold** <script>alert(1)</script> [x](javascript:alert(1))", Footer: "[Terms](https://example.com/t)"}
+	doc := compile(t, f, "web")
+	var quiet, spring snapshot.Paywall
+	for _, pw := range doc.Paywalls {
+		switch pw.Ref {
+		case "quiet":
+			quiet = pw
+		case "spring":
+			spring = pw
+		}
+	}
+	en := quiet.Copy["en"]
+	if en.Body != f.Paywalls[0].Copy["en"].Body || en.BodyHTML != offer.Markdown(en.Body) || strings.Contains(en.BodyHTML, "<script") ||
+		strings.Contains(en.BodyHTML, "javascript:") || !strings.Contains(en.FooterHTML, `href="https://example.com/t"`) {
+		t.Errorf("copy: %+v", en)
+	}
+	if quiet.HeroImage != nil {
+		t.Errorf("quiet has no image, got %q", *quiet.HeroImage)
+	}
+	data, _, err := offer.ParseDataURI(f.Paywalls[slices.IndexFunc(f.Paywalls, func(p catalog.PaywallDoc) bool { return p.Ref == "spring" })].HeroImage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if spring.HeroImage == nil || *spring.HeroImage != "/images/"+store.ImageHash(data) {
+		t.Errorf("spring's image URL %v, want the stored image's /images/%s", spring.HeroImage, store.ImageHash(data))
+	}
+}
+
+func TestSnapshotEncodingIsDeterministicWithStrongETags(t *testing.T) {
+	f := demoFile(t)
+	a, err := snapshot.Encode(compile(t, f, "ios"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 5 { // maps (copy by locale) must not change the bytes
+		b, err := snapshot.Encode(compile(t, demoFile(t), "ios"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a, b) {
+			t.Fatal("the same catalog compiled to different bytes")
+		}
+	}
+	if bytes.HasSuffix(a, []byte("\n")) || !bytes.Contains(a, []byte("<p>")) {
+		t.Errorf("the body ends in a newline or escapes HTML")
+	}
+	enc, err := snapshot.Pack(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(a)
+	if enc.ETag != `"`+hex.EncodeToString(sum[:])+`"` || enc.GzipETag == enc.ETag || !strings.HasPrefix(enc.GzipETag, `"`) || !strings.HasSuffix(enc.GzipETag, `"`) {
+		t.Errorf("ETags %s %s", enc.ETag, enc.GzipETag)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(enc.Gzip))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := io.ReadAll(zr)
+	if err != nil || !bytes.Equal(plain, a) {
+		t.Errorf("the gzip form does not hold the body (%v)", err)
+	}
+	again, err := snapshot.Pack(a)
+	if err != nil || !bytes.Equal(again.Gzip, enc.Gzip) {
+		t.Errorf("packing twice gave different gzip bytes")
+	}
+	doc, err := snapshot.Decode(a)
+	if err != nil || doc.Release != 7 {
+		t.Errorf("Decode: %v %d", err, doc.Release)
+	}
+	if _, err := snapshot.Decode([]byte(`{"format":"other"}`)); err == nil {
+		t.Errorf("Decode accepted another format")
+	}
+}
+
+func TestSnapshotCompileRefusesAnUnknownPlatform(t *testing.T) {
+	if _, err := snapshot.Compile(demoFile(t), "windows", 1, publishedAt); err == nil {
+		t.Fatal("compiled a platform the catalog does not have")
+	}
+}
