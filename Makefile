@@ -35,3 +35,16 @@ build: ## Build the single nami binary (no cgo)
 .PHONY: bench
 bench: ## Run the Go benchmarks with allocations
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+LOAD_PORT  ?= 18181
+LOAD_FLAGS ?=
+
+.PHONY: load
+load: ## Load-test the SDK API on 127.0.0.1 (demo app, temp DB) beside a bare net/http handler
+	@set -e; tmp=$$(mktemp -d); pid=; \
+	trap 'if [ -n "$$pid" ]; then kill $$pid; wait $$pid 2>/dev/null || true; fi; rm -rf $$tmp' EXIT; \
+	$(GO) build -o $$tmp/nami . ; $(GO) build -o $$tmp/loadgen ./cmd/loadgen; \
+	$$tmp/nami apply --db $$tmp/load.db -f catalog/demo.json >/dev/null; \
+	$$tmp/nami publish --db $$tmp/load.db --app calm-sky --note "load test" >/dev/null; \
+	$$tmp/nami serve --db $$tmp/load.db --addr 127.0.0.1:$(LOAD_PORT) 2>$$tmp/serve.log & pid=$$!; \
+	$$tmp/loadgen -url http://127.0.0.1:$(LOAD_PORT) -db $$tmp/load.db $(LOAD_FLAGS)

@@ -42,7 +42,7 @@ func deviceFor(t *testing.T, prefix, campaign string, ok func(holdout, variant u
 func openBuilder(b *browser, path string) {
 	b.t.Helper()
 	b.open(path, `form#builder`)
-	b.waitUntil("the zone cookie", `document.cookie.split("; ").some(c => c.startsWith("tz="))`)
+	waitAcrossLoads(b, "the zone cookie", `document.readyState === "complete" && document.cookie.split("; ").some(c => c.startsWith("tz="))`)
 	b.open(path, `form#builder`)
 }
 
@@ -91,7 +91,7 @@ func TestCampaignJourneyFromTemplateToSimulatedDevices(t *testing.T) {
 	if v := b.value(`#f-holdout_percent`); v != "10" {
 		t.Errorf("after the template the holdout is %q, want 10", v)
 	}
-	if got := b.text(total); got != "Total 100%" {
+	if got := textNow(b, total); got != "Total 100%" {
 		t.Errorf("after the template the total says %q", got)
 	}
 	b.shot("campaign-template")
@@ -122,7 +122,7 @@ func TestCampaignJourneyFromTemplateToSimulatedDevices(t *testing.T) {
 	b.shot("campaign-built")
 
 	submitAndLoad(b, "save", `[data-testid="save"]`, `form#builder`)
-	if f := b.flash(); !strings.Contains(f, "Saved Summer test") {
+	if f := currentFlash(b); !strings.Contains(f, "Saved Summer test") {
 		t.Errorf("after saving the flash says %q", f)
 	}
 	cp, err := st.Campaign(context.Background(), a.ID, "summer-test")
@@ -153,10 +153,10 @@ func TestCampaignJourneyFromTemplateToSimulatedDevices(t *testing.T) {
 	b.typeInto(simForm+` #f-device_id`, inA)
 	b.typeInto(simForm+` #f-country`, "US")
 	b.do("simulate", chromedp.Click(chromedp.CSS(`[data-testid="simulate"]`)), chromedp.WaitVisible(chromedp.CSS(outcome)))
-	if got, want := b.text(outcome), "Summer test, variant a: "+nameA; got != want {
+	if got, want := textNow(b, outcome), "Summer test, variant a: "+nameA; got != want {
 		t.Errorf("device %s: the simulator says %q, want %q", inA, got, want)
 	}
-	if b.text(simTitle) == "" {
+	if textNow(b, simTitle) == "" {
 		t.Error("the simulator shows no preview of variant a's paywall")
 	}
 	b.shot("simulate-a")
@@ -168,7 +168,7 @@ func TestCampaignJourneyFromTemplateToSimulatedDevices(t *testing.T) {
 	} {
 		q := url.Values{"platform": {"ios"}, "label": {"summer"}, "device_id": {tc.device}, "country": {tc.country}}
 		b.open("/apps/calm-sky/simulate?"+q.Encode(), outcome)
-		if got := b.text(outcome); got != tc.want {
+		if got := textNow(b, outcome); got != tc.want {
 			t.Errorf("device %s in %s: the simulator says %q, want %q", tc.device, tc.country, got, tc.want)
 		}
 	}
@@ -203,7 +203,7 @@ func TestCampaignBuilderShowsTheScheduleInTheBrowsersZone(t *testing.T) {
 	path := "/apps/calm-sky/campaigns/onboarding-ab"
 	openBuilder(b, path)
 
-	if got := b.text(`[data-testid="zone"]`); !strings.Contains(got, "Europe/Berlin") {
+	if got := textNow(b, `[data-testid="zone"]`); !strings.Contains(got, "Europe/Berlin") {
 		t.Errorf("the builder says %q, want the times in Europe/Berlin", got)
 	}
 	if v := b.value(`#f-starts_at`); v != "2026-12-01T09:00" {
@@ -211,7 +211,7 @@ func TestCampaignBuilderShowsTheScheduleInTheBrowsersZone(t *testing.T) {
 	}
 	b.do("type the end", chromedp.Evaluate[chromedp.Void](`(() => { const e = document.querySelector('#f-ends_at'); e.value = "2026-12-03T18:30"; e.dispatchEvent(new Event("input", {bubbles: true})) })()`))
 	submitAndLoad(b, "save", `[data-testid="save"]`, `form#builder`)
-	if f := b.flash(); !strings.Contains(f, "Saved") {
+	if f := currentFlash(b); !strings.Contains(f, "Saved") {
 		t.Errorf("after saving the flash says %q", f)
 	}
 	saved, err := st.Campaign(ctx, a.ID, "onboarding-ab")

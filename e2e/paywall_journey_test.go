@@ -75,17 +75,38 @@ func submitAndLoad(b *browser, what, sel, ready string) {
 	b.t.Helper()
 	b.markPage("before " + what)
 	b.do(what, chromedp.Click(chromedp.CSS(sel)))
-	cond := fmt.Sprintf(`window.namiJourneyPage === undefined && document.readyState === "complete" && !!document.querySelector(%q)`, ready)
+	waitAcrossLoads(b, what, fmt.Sprintf(`window.namiJourneyPage === undefined && document.readyState === "complete" && !!document.querySelector(%q)`, ready))
+}
+
+// waitAcrossLoads polls a JavaScript condition until it holds, for at most one step, like
+// waitUntil but also while the page is being replaced by another (a poll cut short by a
+// navigation is simply tried again).
+func waitAcrossLoads(b *browser, what, condition string) {
+	b.t.Helper()
 	for deadline := time.Now().Add(stepTimeout); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 		ctx, cancel := context.WithTimeout(b.tab, 5*time.Second)
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](cond))
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](condition))
 		cancel()
 		if err == nil && ok {
 			return
 		}
 	}
 	b.shot("failed")
-	b.t.Fatalf("%s: no new page showing %s within %v", what, ready, stepTimeout)
+	b.t.Fatalf("%s: %s did not come to hold within %v", what, condition, stepTimeout)
+}
+
+// textNow is the trimmed text of the first element sel finds, read in one evaluation so that an
+// htmx swap cannot replace the element between finding and reading it; "" when there is none.
+func textNow(b *browser, sel string) string {
+	b.t.Helper()
+	return get(b, "read "+sel, chromedp.Evaluate[string](jsText(sel)))
+}
+
+// currentFlash is the text of the flash message, or "".
+func currentFlash(b *browser) string {
+	b.t.Helper()
+	return strings.TrimSpace(get(b, "read the flash", chromedp.Evaluate[string](
+		`(document.querySelector('[data-testid="flash"]') || {}).textContent || ""`)))
 }
 
 // jsText is a JavaScript expression for the trimmed text of the first element sel finds, or "".
@@ -125,7 +146,7 @@ func TestPaywallJourneyFromNewPaywallToSavedDraft(t *testing.T) {
 	if p := b.path(); p != editPath {
 		t.Fatalf("after creating the paywall the browser is on %s, want %s", p, editPath)
 	}
-	if got := b.text(pvTitle); got != "Summer sale" {
+	if got := textNow(b, pvTitle); got != "Summer sale" {
 		t.Errorf("the new paywall's preview is titled %q", got)
 	}
 	b.shot("paywall-new")
@@ -148,7 +169,7 @@ func TestPaywallJourneyFromNewPaywallToSavedDraft(t *testing.T) {
 	if got := b.value(titleEN); got != "Sleep deeply all summer" {
 		t.Errorf("the upload lost the typed title: %q", got)
 	}
-	if got := b.text(pvTitle); got != "Sleep deeply all summer" {
+	if got := textNow(b, pvTitle); got != "Sleep deeply all summer" {
 		t.Errorf("after the upload the preview shows %q, want the typed (unsaved) title", got)
 	}
 	b.shot("paywall-image")
@@ -180,8 +201,8 @@ func TestPaywallJourneyFromNewPaywallToSavedDraft(t *testing.T) {
 	b.typeInto(titleDE, "Tief schlafen den ganzen Sommer")
 	b.choose(`#pv-locale`, "de")
 	b.waitUntil("the German preview", jsText(pvTitle)+` === "Tief schlafen den ganzen Sommer"`)
-	if price := b.text(pvPrice); !strings.Contains(price, "59,99") || !strings.Contains(price, "Jahr") {
-		t.Errorf("the German iOS price reads %q", price)
+	if !b.eventually(`(p => p.includes("59,99") && p.includes("Jahr"))(` + jsText(pvPrice) + `)`) {
+		t.Errorf("the German iOS price reads %q, want 59,99 … Jahr", textNow(b, pvPrice))
 	}
 	if lang := get(b, "read the preview's lang", chromedp.Evaluate[string](`document.querySelector('#preview-pane [data-testid="paywall"]').lang`)); lang != "de" {
 		t.Errorf("the German preview has lang %q", lang)
@@ -195,7 +216,7 @@ func TestPaywallJourneyFromNewPaywallToSavedDraft(t *testing.T) {
 
 	// Save: the page reloads with the saved draft.
 	submitAndLoad(b, "save", `[data-testid="save"]`, `[data-testid="paywall-editor"]`)
-	if f := b.flash(); !strings.Contains(f, "Saved Summer sale") {
+	if f := currentFlash(b); !strings.Contains(f, "Saved Summer sale") {
 		t.Errorf("after saving the flash says %q", f)
 	}
 	pw, err := st.Paywall(context.Background(), a.ID, "summer-sale")
@@ -234,7 +255,7 @@ func TestPaywallSavedUnchangedInTheBrowserStaysTheSame(t *testing.T) {
 	}
 	b.open("/apps/calm-sky/paywalls/spring", `[data-testid="paywall-editor"]`)
 	submitAndLoad(b, "save", `[data-testid="save"]`, `[data-testid="paywall-editor"]`)
-	if f := b.flash(); f != "No changes to save." {
+	if f := currentFlash(b); f != "No changes to save." {
 		t.Errorf("saving the untouched editor says %q, want No changes to save.", f)
 	}
 	after, err := st.Paywall(context.Background(), a.ID, "spring")

@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -125,7 +126,17 @@ func (h *Handler) App(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, http.StatusOK, views.AppPage(p, views.AppOverview{App: sum, Platforms: rows}))
+	campaigns, err := h.store.Campaigns(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	var live []string
+	for _, cp := range campaigns {
+		if cp.Status == "live" {
+			live = append(live, cp.Name+" ("+labelName(cp.Label)+", priority "+strconv.Itoa(cp.Priority)+")")
+		}
+	}
+	return h.render(c, http.StatusOK, views.AppPage(p, views.AppOverview{App: sum, Platforms: rows, LiveCampaigns: live}))
 }
 
 // DeleteApp deletes an app and everything in it.
@@ -142,4 +153,12 @@ func (h *Handler) DeleteApp(c echo.Context) error {
 	}
 	setFlash(c, "success", "Deleted "+a.Name+".")
 	return h.redirect(c, urls.Apps())
+}
+
+// labelName names a placement label for people: "" is the default placement.
+func labelName(label string) string {
+	if label == "" {
+		return "default placement"
+	}
+	return "label " + label
 }

@@ -139,7 +139,7 @@ func TestCreateCampaignFromTheList(t *testing.T) {
 	}
 }
 
-func TestBuilderRefusesInvalidRulesAndKeepsTheInput(t *testing.T) {
+func TestCampaignBuilderRefusesInvalidRulesAndKeepsTheInput(t *testing.T) {
 	ts := newTestServer(t)
 	c := signUp(t, ts)
 	a := loadDemo(t, ts)
@@ -231,7 +231,7 @@ func TestBuilderRefusesInvalidRulesAndKeepsTheInput(t *testing.T) {
 	}
 }
 
-func TestBuilderSavesValidRulesWithTimesInUTC(t *testing.T) {
+func TestCampaignBuilderSavesValidRulesWithTimesInUTC(t *testing.T) {
 	ts := newTestServer(t)
 	c := signUp(t, ts)
 	a := loadDemo(t, ts)
@@ -316,7 +316,7 @@ func TestBuilderSavesValidRulesWithTimesInUTC(t *testing.T) {
 
 // builder.js writes the browser's zone into the tz cookie with encodeURIComponent, so a zone such
 // as Europe/Berlin arrives as "Europe%2FBerlin". The builder must still understand it.
-func TestBuilderUnderstandsTheZoneCookieTheBrowserWrites(t *testing.T) {
+func TestCampaignBuilderUnderstandsTheZoneCookieTheBrowserWrites(t *testing.T) {
 	ts := newTestServer(t)
 	c := signUp(t, ts)
 	a := loadDemo(t, ts)
@@ -335,7 +335,7 @@ func TestBuilderUnderstandsTheZoneCookieTheBrowserWrites(t *testing.T) {
 	}
 }
 
-func TestSavingAStaleCampaignIsAConflict(t *testing.T) {
+func TestCampaignSaveOfAStaleVersionIsAConflict(t *testing.T) {
 	ts := newTestServer(t)
 	owner := signUp(t, ts)
 	a := loadDemo(t, ts)
@@ -372,7 +372,7 @@ func TestSavingAStaleCampaignIsAConflict(t *testing.T) {
 	}
 }
 
-func TestBuilderActionsChangeTheDraftWithoutStoringIt(t *testing.T) {
+func TestCampaignBuilderActionsChangeTheDraftWithoutStoringIt(t *testing.T) {
 	ts := newTestServer(t)
 	c := signUp(t, ts)
 	a := loadDemo(t, ts)

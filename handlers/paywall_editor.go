@@ -50,7 +50,10 @@ func readDraft(f views.Form, saved store.Paywall, idx map[string]store.Product, 
 		if slices.ContainsFunc(d.Copy, func(c store.Copy) bool { return c.Locale == loc }) {
 			continue
 		}
-		get := func(field string) string { return strings.TrimSpace(f.Get(copyKey(loc, field))) }
+		get := func(field string) string {
+			// Browsers send textarea line breaks as CRLF; store them as LF so an unchanged save changes nothing.
+			return strings.TrimSpace(strings.ReplaceAll(f.Get(copyKey(loc, field)), "\r\n", "\n"))
+		}
 		d.Copy = append(d.Copy, store.Copy{Locale: loc, Title: get("title"), Subtitle: get("subtitle"), Body: get("body"), CTA: get("cta"), Footer: get("footer")})
 	}
 	d.Products = nil

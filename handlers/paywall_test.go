@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -417,7 +418,7 @@ func TestInvalidPaywallIsRefusedBesideTheField(t *testing.T) {
 	}
 }
 
-func TestSavingTheFormUnchangedChangesNothing(t *testing.T) {
+func TestPaywallSavedUnchangedChangesNothing(t *testing.T) {
 	// spring has everything: an image, two languages, Markdown with line breaks, seven products
 	// on four platforms with badges and highlights.
 	for _, how := range []string{"as the page holds it", "as a browser sends it"} {
@@ -444,7 +445,7 @@ func TestSavingTheFormUnchangedChangesNothing(t *testing.T) {
 	}
 }
 
-func TestSavingAStaleVersionIsAConflict(t *testing.T) {
+func TestPaywallSaveOfAStaleVersionIsAConflict(t *testing.T) {
 	ts := newTestServer(t)
 	owner := signUp(t, ts)
 	a := loadDemo(t, ts)
@@ -552,7 +553,7 @@ func TestViewerCannotChangeAPaywall(t *testing.T) {
 	}
 }
 
-func TestEditorActionsRearrangeTheDraftWithoutStoringIt(t *testing.T) {
+func TestPaywallEditorActionsRearrangeTheDraftWithoutStoringIt(t *testing.T) {
 	ts := newTestServer(t)
 	c := signUp(t, ts)
 	a := loadDemo(t, ts)
@@ -657,7 +658,7 @@ func TestEditorActionsRearrangeTheDraftWithoutStoringIt(t *testing.T) {
 	}
 }
 
-func TestPreviewPaneRendersTheUnsavedDraft(t *testing.T) {
+func TestPaywallPreviewPaneRendersTheUnsavedDraft(t *testing.T) {
 	ts := newTestServer(t)
 	c := signUp(t, ts)
 	a := loadDemo(t, ts)
@@ -697,7 +698,7 @@ func TestPreviewPaneRendersTheUnsavedDraft(t *testing.T) {
 	wantPaywallUnchanged(t, ts, before)
 }
 
-func TestPreviewPageShowsOneDevice(t *testing.T) {
+func TestPaywallPreviewPageShowsOneDevice(t *testing.T) {
 	ts := newTestServer(t)
 	c := signUp(t, ts)
 	loadDemo(t, ts)
@@ -856,12 +857,13 @@ func TestSharedPreviewLinkWorksWithoutAnAccount(t *testing.T) {
 	// A tampered link is not found: the signature covers the app, the ref and the expiry.
 	tok := strings.TrimPrefix(link, "/share/")
 	payload, sig, _ := strings.Cut(tok, ".")
+	// The first character: the last may carry only padding bits, which decoding ignores.
 	flip := func(s string) string {
 		b := []byte(s)
-		if b[len(b)-1] == 'A' {
-			b[len(b)-1] = 'B'
+		if b[0] == 'A' {
+			b[0] = 'B'
 		} else {
-			b[len(b)-1] = 'A'
+			b[0] = 'A'
 		}
 		return string(b)
 	}
@@ -895,4 +897,59 @@ func TestSharedPreviewLinkWorksWithoutAnAccount(t *testing.T) {
 // joined by NUL, base64url), to forge a link without the signature that goes with it.
 func encodeSharePayload(slug, ref string, exp int64) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(slug + "\x00" + ref + "\x00" + strconv.FormatInt(exp, 10)))
+}
+
+// The editor's limits are in characters, as its messages, its maxlength attributes and the catalog
+// file say, not in bytes: copy in German or Japanese takes more bytes than characters.
+func TestPaywallLimitsCountCharactersNotBytes(t *testing.T) {
+	ts := newTestServer(t)
+	c := signUp(t, ts)
+	a := loadDemo(t, ts)
+	const (
+		germanBadge   = "Über 40 % günstiger – nur für kurze Zeit" // 40 characters, 45 bytes
+		japaneseBadge = "年間プランなら40%お得！今だけの特別価格です"                  // 23 characters, 63 bytes
+	)
+	japaneseTitle := strings.Repeat("ぐっすり眠ろう", 20) // 140 characters, 420 bytes
+
+	// A badge the catalog accepts (40 characters) must not block saving the paywall in the editor.
+	spring := storedPaywall(t, ts, a.ID, "spring")
+	spring.Products[0].Badge = germanBadge
+	inTx(t, ts, func(ctx context.Context, tx *store.Tx) error { return tx.UpdatePaywall(ctx, &spring) })
+	before := storedPaywall(t, ts, a.ID, "spring")
+	_, form := editorOf(t, c, "spring")
+	r := c.post(demoPath+"/paywalls/spring", form)
+	if r.status != http.StatusSeeOther {
+		t.Errorf("saving spring unchanged with the 40-character badge %q: status %d (%q), want 303", germanBadge, r.status,
+			text(r.doc.Find(`[data-testid="picked-product"] .field-error`)))
+	}
+	wantPaywallUnchanged(t, ts, before)
+
+	_, form = editorOf(t, c, "spring")
+	form.Set("products[1][badge]", japaneseBadge)
+	form.Set("copy[en][title]", japaneseTitle)
+	r = c.post(demoPath+"/paywalls/spring", form)
+	if r.status != http.StatusSeeOther {
+		t.Errorf("a 23-character badge and a 140-character title: status %d, messages %v", r.status, append(fieldsWithErrors(r.doc.Selection),
+			text(r.doc.Find(`[data-testid="picked-product"] .field-error`))))
+	} else if pw := storedPaywall(t, ts, a.ID, "spring"); pw.Products[1].Badge != japaneseBadge {
+		t.Errorf("stored badge %q", pw.Products[1].Badge)
+	}
+}
+
+// A copy's name is cut to the name limit without breaking a character in two.
+func TestDuplicatePaywallWithALongNameKeepsItReadable(t *testing.T) {
+	ts := newTestServer(t)
+	c := signUp(t, ts)
+	a := loadDemo(t, ts)
+	const name = "春の特別セール：年間プランが今だけお得になる期間限定キャンペーン第二弾のご案内" // 39 characters, 117 bytes
+	wantRedirect(t, c.post(demoPath+"/paywalls", url.Values{"ref": {"haru"}, "name": {name}, "template": {"hero"}}), demoPath+"/paywalls/haru")
+	wantRedirect(t, c.post(demoPath+"/paywalls/haru/duplicate", nil), demoPath+"/paywalls/haru-copy")
+	cp := storedPaywall(t, ts, a.ID, "haru-copy")
+	if !utf8.ValidString(cp.Name) || !strings.HasPrefix(cp.Name, "Copy of 春の特別セール") {
+		t.Errorf("the copy is named %q (valid UTF-8: %v)", cp.Name, utf8.ValidString(cp.Name))
+	}
+	ed, _ := editorOf(t, c, "haru-copy")
+	if v := namedValue(ed.doc.Selection, "name"); !utf8.ValidString(v) || strings.ContainsRune(v, utf8.RuneError) {
+		t.Errorf("the copy's editor shows the name %q", v)
+	}
 }

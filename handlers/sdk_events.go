@@ -23,8 +23,8 @@ const (
 // eventTypes are the events the SDK reports, in the order messages name them.
 var eventTypes = []string{"impression", "close", "purchase", "restore", "cta_tap"}
 
-// eventsRequest is the body of POST .../events. Events stay raw until each is read on its own,
-// so a problem can be named by its index.
+// eventsRequest is the body of POST .../events with each event left raw: a batch that does not
+// decode as events is read this way to name the event at fault by its index.
 type eventsRequest struct {
 	Events *[]json.RawMessage `json:"events"`
 }
@@ -58,27 +58,47 @@ func (s *SDK) ingest(w http.ResponseWriter, r *http.Request, e *liveEntry) {
 		s.fail(w, r, http.StatusBadRequest, "bad_request", "the body could not be read: "+err.Error())
 		return
 	}
-	var req eventsRequest
-	if err := json.Unmarshal(body, &req); err != nil {
-		s.fail(w, r, http.StatusBadRequest, "bad_request", jsonProblem(body, err, eventsExample))
-		return
+	// The common case, a valid batch, is read in one pass; only a batch that does not fit the
+	// shape is read again event by event, to name the one at fault.
+	var batch struct {
+		Events *[]eventIn `json:"events"`
+	}
+	var ins []eventIn
+	if err := json.Unmarshal(body, &batch); err == nil && batch.Events != nil {
+		ins = *batch.Events
+	} else {
+		var req eventsRequest
+		if err := json.Unmarshal(body, &req); err != nil {
+			s.fail(w, r, http.StatusBadRequest, "bad_request", jsonProblem(body, err, eventsExample))
+			return
+		}
+		if req.Events == nil {
+			s.fail(w, r, http.StatusBadRequest, "bad_request", "events is missing; send e.g. "+eventsExample)
+			return
+		}
+		if n := len(*req.Events); n <= maxEventBatch {
+			for i, raw := range *req.Events {
+				if msg := shapeProblem(raw); msg != "" {
+					s.fail(w, r, http.StatusBadRequest, "invalid_event", "events["+strconv.Itoa(i)+"]"+msg)
+					return
+				}
+			}
+		}
+		ins = make([]eventIn, len(*req.Events)) // over the limit: only the count matters
 	}
 	switch {
-	case req.Events == nil:
-		s.fail(w, r, http.StatusBadRequest, "bad_request", "events is missing; send e.g. "+eventsExample)
-		return
-	case len(*req.Events) == 0:
+	case len(ins) == 0:
 		s.fail(w, r, http.StatusBadRequest, "bad_request", "events is empty; send 1 to 500 events")
 		return
-	case len(*req.Events) > maxEventBatch:
+	case len(ins) > maxEventBatch:
 		s.fail(w, r, http.StatusRequestEntityTooLarge, "too_many_events",
-			fmt.Sprintf("the batch has %d events; send at most %d a batch", len(*req.Events), maxEventBatch))
+			fmt.Sprintf("the batch has %d events; send at most %d a batch", len(ins), maxEventBatch))
 		return
 	}
 	received := s.now()
-	events := make([]store.Event, len(*req.Events))
-	for i, raw := range *req.Events {
-		ev, msg := readEvent(raw)
+	events := make([]store.Event, len(ins))
+	for i, in := range ins {
+		ev, msg := checkEvent(in)
 		if msg != "" {
 			s.fail(w, r, http.StatusBadRequest, "invalid_event", "events["+strconv.Itoa(i)+"]"+msg)
 			return
@@ -107,18 +127,24 @@ func (s *SDK) queueFull() {
 	}
 }
 
-// readEvent reads and checks one event; the message starts with the field's path, e.g.
-// ".type: ...", or with ": " for the event as a whole.
-func readEvent(raw json.RawMessage) (store.Event, string) {
+// shapeProblem says what is wrong with the JSON shape of one event, or "" when it reads as an
+// event; the message starts with the field's path, e.g. ".type: ...", or ": " for the whole.
+func shapeProblem(raw json.RawMessage) string {
 	var in eventIn
-	if err := json.Unmarshal(raw, &in); err != nil {
-		// raw is valid JSON (the batch parsed), so this is a value of the wrong type.
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) && typeErr.Field != "" {
-			return store.Event{}, "." + typeErr.Field + ": must be " + jsonKind(typeErr.Type.Kind().String()) + ", not " + article(typeErr.Value)
-		}
-		return store.Event{}, ": an event must be a JSON object, not " + article(jsonValueKind(raw))
+	err := json.Unmarshal(raw, &in)
+	if err == nil {
+		return ""
 	}
+	// raw is valid JSON (the batch parsed), so this is a value of the wrong type.
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) && typeErr.Field != "" {
+		return "." + typeErr.Field + ": must be " + jsonKind(typeErr.Type.Kind().String()) + ", not " + article(typeErr.Value)
+	}
+	return ": an event must be a JSON object, not " + article(jsonValueKind(raw))
+}
+
+// checkEvent checks one event's values; the message starts with the field's path, e.g. ".type: ...".
+func checkEvent(in eventIn) (store.Event, string) {
 	if !isEventType(in.Type) {
 		if in.Type == "" {
 			return store.Event{}, ".type: missing; use one of impression, close, purchase, restore, cta_tap"

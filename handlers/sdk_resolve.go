@@ -110,29 +110,48 @@ func readBody(r *http.Request, buf []byte, limit int) (body []byte, tooLarge boo
 // parseResolve reads a resolve body into the engine's device and the label, or returns a
 // message that says precisely what is wrong with it.
 func parseResolve(body []byte) (engine.Device, string, string) {
-	var req resolveRequest
-	if err := json.Unmarshal(body, &req); err != nil {
-		return engine.Device{}, "", jsonProblem(body, err, resolveExample)
+	f, ok := scanResolve(body)
+	if !ok {
+		var msg string
+		if f, msg = decodeResolve(body); msg != "" {
+			return engine.Device{}, "", msg
+		}
 	}
 	switch {
-	case req.DeviceID == nil:
+	case !f.hasDevice:
 		return engine.Device{}, "", "device_id is missing; send the device's stable id, e.g. " + resolveExample
-	case *req.DeviceID == "":
+	case f.deviceID == "":
 		return engine.Device{}, "", "device_id is empty; send the device's stable id"
-	case len(*req.DeviceID) > maxDeviceID:
-		return engine.Device{}, "", fmt.Sprintf("device_id is %d bytes long; at most %d are allowed", len(*req.DeviceID), maxDeviceID)
+	case len(f.deviceID) > maxDeviceID:
+		return engine.Device{}, "", fmt.Sprintf("device_id is %d bytes long; at most %d are allowed", len(f.deviceID), maxDeviceID)
 	}
-	dev := engine.Device{ID: *req.DeviceID, Attributes: make(map[string]string, len(req.Attributes)+2)}
+	attrs := f.attributes
+	if attrs == nil {
+		attrs = make(map[string]string, 1)
+	}
+	return engine.Device{ID: f.deviceID, Attributes: attrs}, f.label, ""
+}
+
+// decodeResolve reads any resolve body with encoding/json.
+func decodeResolve(body []byte) (resolveFields, string) {
+	var req resolveRequest
+	if err := json.Unmarshal(body, &req); err != nil {
+		return resolveFields{}, jsonProblem(body, err, resolveExample)
+	}
+	f := resolveFields{label: req.Label, attributes: make(map[string]string, len(req.Attributes)+1)}
+	if req.DeviceID != nil {
+		f.deviceID, f.hasDevice = *req.DeviceID, true
+	}
 	for name, raw := range req.Attributes {
 		v, sent, msg := attributeText(raw)
 		if msg != "" {
-			return engine.Device{}, "", "attributes." + name + " " + msg
+			return resolveFields{}, "attributes." + name + " " + msg
 		}
 		if sent {
-			dev.Attributes[name] = v
+			f.attributes[name] = v
 		}
 	}
-	return dev, req.Label, ""
+	return f, ""
 }
 
 const resolveExample = `{"device_id": "8f14e45f", "label": "onboarding", "attributes": {"country": "US"}}`

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -39,21 +40,33 @@ func eventInsertSQL(rows int) string {
 	return b.String()
 }
 
-// InsertEvents appends events in multi-row INSERTs.
+// InsertEvents appends events in multi-row INSERTs; the statement for a full chunk is prepared
+// once per call, since parsing it costs as much as running it.
 func (t *Tx) InsertEvents(ctx context.Context, events []Event) error {
+	var full *sql.Stmt
+	if len(events) >= eventRowsPerStatement {
+		stmt, err := t.tx.PrepareContext(ctx, eventInsert)
+		if err != nil {
+			return fmt.Errorf("store.InsertEvents: %w", err)
+		}
+		defer stmt.Close()
+		full = stmt
+	}
 	args := make([]any, 0, 9*min(len(events), eventRowsPerStatement))
 	for len(events) > 0 {
 		n := min(len(events), eventRowsPerStatement)
-		query := eventInsert
-		if n < eventRowsPerStatement {
-			query = eventInsertSQL(n)
-		}
 		args = args[:0]
 		for _, e := range events[:n] {
 			args = append(args, e.PlatformID, e.Type, e.DeviceID, e.Campaign, e.Variant, e.Paywall, e.SKU,
 				formatTime(e.OccurredAt), formatTime(e.ReceivedAt))
 		}
-		if _, err := t.tx.ExecContext(ctx, query, args...); err != nil {
+		var err error
+		if n == eventRowsPerStatement {
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = t.tx.ExecContext(ctx, eventInsertSQL(n), args...)
+		}
+		if err != nil {
 			return fmt.Errorf("store.InsertEvents: %w", err)
 		}
 		events = events[n:]
