@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -92,7 +93,7 @@ func (d campaignDraft) campaign(saved store.Campaign, paywalls map[string]store.
 	switch {
 	case cp.Name == "":
 		errs["name"] = "Enter a name."
-	case len(cp.Name) > 120:
+	case utf8.RuneCountInString(cp.Name) > 120:
 		errs["name"] = "Use at most 120 characters."
 	}
 	if !labelPattern.MatchString(cp.Label) {
@@ -241,10 +242,9 @@ func nextVariantRef(vs []variantDraft) string {
 }
 
 // builderView builds the builder's view model.
-func (h *Handler) builderView(c echo.Context, ref string, d campaignDraft, errs map[string]string) (views.CampaignBuilder, error) {
+func (h *Handler) builderView(c echo.Context, ref string, d campaignDraft, errs map[string]string, loc *time.Location) (views.CampaignBuilder, error) {
 	ctx := c.Request().Context()
 	a := currentApp(c)
-	loc := marketerZone(c)
 	b := views.CampaignBuilder{Slug: a.Slug, Ref: ref, Version: d.Version, Name: d.Name, Label: d.Label, Status: d.Status, Priority: d.Priority,
 		Holdout: d.Holdout, StartsAt: d.StartsAt, EndsAt: d.EndsAt, Zone: loc.String(), Match: d.Match, Conditions: d.Conditions, Errors: errs}
 	for _, s := range engine.Statuses {
@@ -294,8 +294,9 @@ func (h *Handler) builderView(c echo.Context, ref string, d campaignDraft, errs 
 
 var statusLabels = map[string]string{"draft": "Draft — not shown", "live": "Live", "paused": "Paused", "ended": "Ended"}
 
-func (h *Handler) renderBuilder(c echo.Context, status int, ref string, d campaignDraft, errs map[string]string, conflict string, dirty bool) error {
-	b, err := h.builderView(c, ref, d, errs)
+// renderBuilder shows the draft; loc is the zone its times are written in, which the form keeps.
+func (h *Handler) renderBuilder(c echo.Context, status int, ref string, d campaignDraft, loc *time.Location, errs map[string]string, conflict string, dirty bool) error {
+	b, err := h.builderView(c, ref, d, errs, loc)
 	if err != nil {
 		return err
 	}
@@ -316,7 +317,8 @@ func (h *Handler) CampaignBuilder(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.renderBuilder(c, http.StatusOK, cp.Ref, draftFromCampaign(cp, marketerZone(c)), map[string]string{}, "", false)
+	loc := marketerZone(c)
+	return h.renderBuilder(c, http.StatusOK, cp.Ref, draftFromCampaign(cp, loc), loc, map[string]string{}, "", false)
 }
 
 // CampaignBuilderOp re-renders the builder after an action on the unsaved draft; nothing is stored.
@@ -332,8 +334,9 @@ func (h *Handler) CampaignBuilderOp(c echo.Context) error {
 	}
 	f := formOf(c)
 	d := draftFromForm(f)
-	d.applyOp(f.Get("op"), f.Get("arg"), f.Get("template"), paywalls, h.now(), zoneFromForm(c, f))
-	return h.renderBuilder(c, http.StatusOK, cp.Ref, d, map[string]string{}, "", true)
+	loc := zoneFromForm(c, f)
+	d.applyOp(f.Get("op"), f.Get("arg"), f.Get("template"), paywalls, h.now(), loc)
+	return h.renderBuilder(c, http.StatusOK, cp.Ref, d, loc, map[string]string{}, "", true)
 }
 
 // zoneFromForm prefers the zone the page was rendered in, so times keep their meaning.
@@ -368,7 +371,7 @@ func (h *Handler) SaveCampaign(c echo.Context) error {
 	errs := map[string]string{}
 	cp := d.campaign(saved, byRef, loc, errs)
 	if len(errs) > 0 {
-		return h.renderBuilder(c, http.StatusUnprocessableEntity, saved.Ref, d, errs, "", true)
+		return h.renderBuilder(c, http.StatusUnprocessableEntity, saved.Ref, d, loc, errs, "", true)
 	}
 	err = h.store.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.UpdateCampaign(ctx, &cp); err != nil {
@@ -382,7 +385,7 @@ func (h *Handler) SaveCampaign(c echo.Context) error {
 			return lerr
 		}
 		d.Version = cur.Version
-		return h.renderBuilder(c, http.StatusConflict, saved.Ref, d, map[string]string{}, campaignConflict(cur, cp), true)
+		return h.renderBuilder(c, http.StatusConflict, saved.Ref, d, loc, map[string]string{}, campaignConflict(cur, cp), true)
 	}
 	if err != nil {
 		return err

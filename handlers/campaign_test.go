@@ -151,35 +151,31 @@ func TestCampaignBuilderRefusesInvalidRulesAndKeepsTheInput(t *testing.T) {
 		values0 = "audience[conditions][0][values]"
 	)
 	cases := []struct {
-		name     string
-		set      map[string]string
-		field    string // where the message shows; "variants" is the variants card
-		want     string
-		keeps    string // a text field that must still show what was typed; "" to skip
-		isSelect bool   // the field is a select, which cannot show an unknown value
+		name  string
+		set   map[string]string
+		field string // where the message shows; "variants" is the variants card
+		want  string
+		keeps string // a text field that must still show what was typed; "" to skip
 	}{
-		{"weights summing to 90", map[string]string{"variants[1][weight]": "40"}, "variants", "add up to 90", "variants[1][weight]", false},
-		{"unknown operator", map[string]string{op0: "like"}, op0, `unknown operator "like"`, values0, true},
-		{"in without values", map[string]string{values0: " , "}, values0, "needs at least one value", "", false},
-		{"unknown attribute", map[string]string{attr0: "planet"}, attr0, `unknown attribute "planet"`, attr0, false},
-		{"end before start", map[string]string{"starts_at": "2026-12-10T10:00", "ends_at": "2026-12-01T10:00"}, "ends_at", "must be after the start", "ends_at", false},
-		{"a start that is not a date", map[string]string{"starts_at": "next tuesday"}, "starts_at", "Enter a date and time", "starts_at", false},
-		{"holdout 150", map[string]string{"holdout_percent": "150"}, "holdout_percent", "between 0 and 100", "holdout_percent", false},
-		{"priority abc", map[string]string{"priority": "abc"}, "priority", "whole number", "priority", false},
-		{"unknown paywall", map[string]string{"variants[0][paywall]": "nope"}, "variants[0][paywall]", "Choose one of this app's paywalls", "", true},
-		{"the same variant ref twice", map[string]string{"variants[1][ref]": "a"}, "variants[1][ref]", "used twice", "variants[1][ref]", false},
-		{"a number as a version", map[string]string{op0: "greater_or_equal", attr0: "app_version", values0: "two"}, values0, "not a version", values0, false},
-		{"no name", map[string]string{"name": ""}, "name", "Enter a name", "", false},
+		{"weights summing to 90", map[string]string{"variants[1][weight]": "40"}, "variants", "add up to 90", "variants[1][weight]"},
+		{"unknown operator", map[string]string{op0: "like"}, op0, `unknown operator "like"`, values0},
+		{"in without values", map[string]string{values0: " , "}, values0, "needs at least one value", ""},
+		{"unknown attribute", map[string]string{attr0: "planet"}, attr0, `unknown attribute "planet"`, attr0},
+		{"end before start", map[string]string{"starts_at": "2026-12-10T10:00", "ends_at": "2026-12-01T10:00"}, "ends_at", "must be after the start", "ends_at"},
+		{"a start that is not a date", map[string]string{"starts_at": "next tuesday"}, "starts_at", "Enter a date and time", "starts_at"},
+		{"holdout 150", map[string]string{"holdout_percent": "150"}, "holdout_percent", "between 0 and 100", "holdout_percent"},
+		{"priority abc", map[string]string{"priority": "abc"}, "priority", "whole number", "priority"},
+		{"unknown paywall", map[string]string{"variants[0][paywall]": "nope"}, "variants[0][paywall]", "Choose one of this app's paywalls", ""},
+		{"the same variant ref twice", map[string]string{"variants[1][ref]": "a"}, "variants[1][ref]", "used twice", "variants[1][ref]"},
+		{"a number as a version", map[string]string{op0: "greater_or_equal", attr0: "app_version", values0: "two"}, values0, "not a version", values0},
+		{"no name", map[string]string{"name": ""}, "name", "Enter a name", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			_, form := builderOf(t, c, "onboarding-ab")
+			form.Set("name", "Typed before the mistake")
 			for k, v := range tc.set {
 				form.Set(k, v)
-			}
-			form.Set("name", tc.set["name"])
-			if _, ok := tc.set["name"]; !ok {
-				form.Set("name", "Typed before the mistake")
 			}
 			r := c.post(demoPath+"/campaigns/onboarding-ab", form)
 			wantStatus(t, r, http.StatusUnprocessableEntity)
@@ -206,12 +202,11 @@ func TestCampaignBuilderRefusesInvalidRulesAndKeepsTheInput(t *testing.T) {
 					t.Errorf("the name typed alongside shows %q after the error", v)
 				}
 			}
-			if !tc.isSelect {
-				for name, typed := range tc.set {
-					if goquery.NodeName(named(page, name)) == "input" {
-						if v := namedValue(page, name); v != strings.TrimSpace(typed) {
-							t.Errorf("%s shows %q after the error, want %q", name, v, strings.TrimSpace(typed))
-						}
+			// Every text field typed in shows what was typed (a select cannot show an unknown value).
+			for name, typed := range tc.set {
+				if goquery.NodeName(named(page, name)) == "input" {
+					if v := namedValue(page, name); v != strings.TrimSpace(typed) {
+						t.Errorf("%s shows %q after the error, want %q", name, v, strings.TrimSpace(typed))
 					}
 				}
 			}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"sort"
 	"time"
@@ -23,7 +24,11 @@ var labelPattern = regexp.MustCompile(`^[a-z0-9._-]{0,64}$`)
 // marketerZone is the time zone the browser reported (app.js keeps it in the "tz" cookie), else UTC.
 func marketerZone(c echo.Context) *time.Location {
 	if ck, err := c.Cookie("tz"); err == nil && ck.Value != "" {
-		if loc, err := time.LoadLocation(ck.Value); err == nil {
+		name, err := url.QueryUnescape(ck.Value) // builder.js writes it with encodeURIComponent
+		if err != nil {
+			return time.UTC
+		}
+		if loc, err := time.LoadLocation(name); err == nil {
 			return loc
 		}
 	}

@@ -102,38 +102,33 @@ func (h *Handler) setImage(c echo.Context, pw *store.Paywall, img *store.Image) 
 	return ""
 }
 
-// imageAnswer answers an upload or removal: the image card for htmx (422 with the message on
-// failure, plus the new version and a preview refresh on success), or the editor page otherwise.
+// imageAnswer answers an upload or removal. For htmx: the image card (422 with the message on
+// failure; on success also the new version, out of band, and a preview refresh). A refused upload
+// never hands out the current version, so a stale form cannot overwrite someone else's save.
+// Without JavaScript: the editor page again, 422 with the message on failure.
 func (h *Handler) imageAnswer(c echo.Context, pw store.Paywall, msg string) error {
-	ctx := c.Request().Context()
-	if msg == "" {
-		fresh, err := h.store.Paywall(ctx, pw.AppID, pw.Ref)
-		if err != nil {
-			return err
-		}
-		pw = fresh
-	} else if !isHTMX(c) {
-		setFlash(c, "error", msg)
+	fresh, err := h.store.Paywall(c.Request().Context(), pw.AppID, pw.Ref)
+	if err != nil {
+		return err
 	}
 	if !isHTMX(c) {
 		if msg == "" {
 			setFlash(c, "success", "Image saved.")
+			return h.redirect(c, urls.Paywall(currentApp(c).Slug, fresh.Ref))
 		}
-		return h.redirect(c, urls.Paywall(currentApp(c).Slug, pw.Ref))
+		return h.renderEditor(c, http.StatusUnprocessableEntity, fresh, editorState{imageError: msg, errors: map[string]string{}})
 	}
 	products, platforms, err := h.editorData(c)
 	if err != nil {
 		return err
 	}
-	p := h.page(c, pw.Name, "paywalls")
-	v := editorView(currentApp(c).Slug, pw, editorState{imageError: msg, errors: map[string]string{}}, products, platforms)
-	status := http.StatusOK
+	p := h.page(c, fresh.Name, "paywalls")
+	v := editorView(currentApp(c).Slug, fresh, editorState{imageError: msg, errors: map[string]string{}}, products, platforms)
 	if msg != "" {
-		status = http.StatusUnprocessableEntity
-	} else {
-		c.Response().Header().Set("HX-Trigger", "pw-refresh")
+		return h.render(c, http.StatusUnprocessableEntity, views.ImageCardUpdate(p, v, false))
 	}
-	return h.render(c, status, views.ImageCardUpdate(p, v))
+	c.Response().Header().Set("HX-Trigger", "pw-refresh")
+	return h.render(c, http.StatusOK, views.ImageCardUpdate(p, v, true))
 }
 
 var imageHash = regexp.MustCompile(`^[0-9a-f]{64}$`)

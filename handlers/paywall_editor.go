@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -84,7 +85,7 @@ func validateDraft(d store.Paywall, errs map[string]string) {
 	switch {
 	case d.Name == "":
 		errs["name"] = "Enter a name."
-	case len(d.Name) > 120:
+	case utf8.RuneCountInString(d.Name) > 120:
 		errs["name"] = "Use at most 120 characters."
 	}
 	if !knownTemplate(d.Template) {
@@ -106,8 +107,8 @@ func validateDraft(d store.Paywall, errs map[string]string) {
 			field, val string
 			max        int
 		}{{"title", c.Title, maxTitle}, {"subtitle", c.Subtitle, maxSubtitle}, {"body", c.Body, maxBody}, {"cta", c.CTA, maxCTA}, {"footer", c.Footer, maxFooter}} {
-			if len(lim.val) > lim.max {
-				errs[copyKey(c.Locale, lim.field)] = fmt.Sprintf("Use at most %d characters (now %d).", lim.max, len(lim.val))
+			if n := utf8.RuneCountInString(lim.val); n > lim.max {
+				errs[copyKey(c.Locale, lim.field)] = fmt.Sprintf("Use at most %d characters (now %d).", lim.max, n)
 			}
 		}
 	}
@@ -124,7 +125,7 @@ func validateDraft(d store.Paywall, errs map[string]string) {
 			errs[productKeyField(i, "sku")] = "This product is already on the paywall."
 		}
 		seen[k] = true
-		if len(pp.Badge) > maxBadge {
+		if utf8.RuneCountInString(pp.Badge) > maxBadge {
 			errs[productKeyField(i, "badge")] = fmt.Sprintf("Use at most %d characters.", maxBadge)
 		}
 	}

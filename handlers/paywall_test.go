@@ -929,8 +929,8 @@ func TestPaywallLimitsCountCharactersNotBytes(t *testing.T) {
 	form.Set("copy[en][title]", japaneseTitle)
 	r = c.post(demoPath+"/paywalls/spring", form)
 	if r.status != http.StatusSeeOther {
-		t.Errorf("a 23-character badge and a 140-character title: status %d, messages %v", r.status, append(fieldsWithErrors(r.doc.Selection),
-			text(r.doc.Find(`[data-testid="picked-product"] .field-error`))))
+		t.Errorf("a 23-character badge and a 140-character title: status %d; title: %q; badges: %q", r.status,
+			errorBeside(r.doc.Selection, "copy[en][title]"), text(r.doc.Find(`[data-testid="picked-product"] .field-error`)))
 	} else if pw := storedPaywall(t, ts, a.ID, "spring"); pw.Products[1].Badge != japaneseBadge {
 		t.Errorf("stored badge %q", pw.Products[1].Badge)
 	}

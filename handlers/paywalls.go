@@ -116,11 +116,11 @@ func (h *Handler) DuplicatePaywall(c echo.Context) error {
 	}
 	base := pw.Ref
 	if len(base) > 55 {
-		base = base[:55]
+		base = base[:55] // refs are ASCII
 	}
 	name := "Copy of " + pw.Name
-	if len(name) > 120 {
-		name = name[:120]
+	if r := []rune(name); len(r) > 120 {
+		name = string(r[:120])
 	}
 	cp := pw
 	cp.ID, cp.Name, cp.UpdatedBy = 0, name, user(c).Email

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -54,7 +55,7 @@ func checkName(f views.Form, field string) {
 	switch n := trimmed(f, field); {
 	case n == "":
 		f.Errors[field] = "Enter a name."
-	case len(n) > 120:
+	case utf8.RuneCountInString(n) > 120:
 		f.Errors[field] = "Use at most 120 characters."
 	}
 }

@@ -34,7 +34,23 @@ func Prepare(ctx context.Context, r store.Reader, slug string, now time.Time) (P
 
 // Unpublished reports whether the drafts of the app with the given slug differ from its last
 // release (before the first release: whether the app has anything to publish).
+//
+// It runs on every page of an app, so it first asks the cheap question: every change to the drafts
+// stamps the app's updated_at, so drafts untouched since a release published from them are the
+// same. Only otherwise (or after a republish, whose content is older than the drafts) does it
+// compare the catalogs.
 func Unpublished(ctx context.Context, r store.Reader, slug string) (bool, error) {
+	app, err := r.AppBySlug(ctx, slug)
+	if err != nil {
+		return false, fmt.Errorf("publish.Unpublished: %w", err)
+	}
+	rel, err := r.LastRelease(ctx, app.ID)
+	switch {
+	case err == nil && rel.RepublishedFrom == 0 && !app.UpdatedAt.After(rel.CreatedAt):
+		return false, nil
+	case err != nil && !errors.Is(err, store.ErrNotFound):
+		return false, fmt.Errorf("publish.Unpublished: %w", err)
+	}
 	draft, last, err := compare(ctx, r, slug)
 	if err != nil {
 		return false, fmt.Errorf("publish.Unpublished: %w", err)
