@@ -177,8 +177,12 @@ func serve(ctx context.Context, dbPath, addr string, demo, behindProxy bool, std
 	log.Info("shutting down")
 	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	// Stop taking requests first, then write every event accepted so far.
-	return errors.Join(srv.Shutdown(shutCtx), sdk.Close(shutCtx))
+	// Stop taking requests first, then write every event accepted so far, with its own deadline
+	// so that slow clients cannot use up the writer's time.
+	shutErr := srv.Shutdown(shutCtx)
+	flushCtx, cancelFlush := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancelFlush()
+	return errors.Join(shutErr, sdk.Close(flushCtx))
 }
 
 // displayAddr turns ":8080" or "[::]:8080" into "localhost:8080" for the log.

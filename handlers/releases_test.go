@@ -21,7 +21,8 @@ func releaseCount(t *testing.T, ts *testServer, appID int64) int {
 	return len(list)
 }
 
-// setMonthlyPrice changes the iOS monthly product's price in the drafts.
+// setMonthlyPrice changes the iOS monthly product's price in the drafts, marking them changed
+// as every edit in the control center does.
 func setMonthlyPrice(t *testing.T, ts *testServer, appID int64, price string) {
 	t.Helper()
 	inTx(t, ts, func(ctx context.Context, tx *store.Tx) error {
@@ -30,7 +31,10 @@ func setMonthlyPrice(t *testing.T, ts *testServer, appID int64, price string) {
 			return err
 		}
 		pr.Price = price
-		return tx.UpdateProduct(ctx, &pr)
+		if err := tx.UpdateProduct(ctx, &pr); err != nil {
+			return err
+		}
+		return tx.TouchApp(ctx, appID)
 	})
 }
 

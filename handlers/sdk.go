@@ -130,10 +130,10 @@ func (s *SDK) Close(ctx context.Context) error {
 // Release returns the release number a key is served, and whether the key is known and published.
 func (s *SDK) Release(key string) (int, bool) {
 	e := s.live.Load().byKey[key]
-	if e == nil || !e.published {
+	if e == nil || e.rel == nil {
 		return 0, false
 	}
-	return e.release, true
+	return e.rel.number, true
 }
 
 // Combine serves /sdk/ with sdk and every other path with controlCenter, so the SDK API runs
@@ -150,28 +150,28 @@ func Combine(sdk, controlCenter http.Handler) http.Handler {
 
 // Shared header values: allocated once, never modified (net/http only reads them).
 var (
-	hdrAnyOrigin     = []string{"*"}
-	hdrExposed       = []string{"ETag, Retry-After"}
-	hdrNoSniff       = []string{"nosniff"}
-	hdrJSON          = []string{"application/json"}
-	hdrHTML          = []string{"text/html; charset=utf-8"}
-	hdrConfigCache   = []string{"public, max-age=60, stale-if-error=86400"}
-	hdrPageCache     = []string{"public, max-age=60"}
-	hdrNoStore       = []string{"no-store"}
-	hdrVaryEncoding  = []string{"Accept-Encoding"}
-	hdrGzip          = []string{"gzip"}
-	hdrAllowMethods  = []string{"GET, HEAD, POST, OPTIONS"}
-	hdrAllowHeaders  = []string{"Content-Type, If-None-Match"}
-	hdrPreflightAge  = []string{"86400"}
-	hdrRetryAfter    = []string{"1"}
-	hdrNoReferrer    = []string{"no-referrer"}
-	hdrAllowGet      = []string{"GET, HEAD, OPTIONS"}
-	hdrAllowPost     = []string{"POST, OPTIONS"}
-	sdkPathPrefix    = "/sdk/v1/platforms/"
-	errNotPublished  = []byte(`{"error":"not_published"}`)
-	errUnknownKey    = []byte(`{"error":"unknown_key","message":"no platform has this SDK key"}`)
-	errNotFound      = []byte(`{"error":"not_found","message":"the SDK API has config, resolve, paywalls/{ref} and events under /sdk/v1/platforms/{key}/"}`)
-	errUnknownPaywal = []byte(`{"error":"unknown_paywall","message":"the published release has no paywall with this ref"}`)
+	hdrAnyOrigin      = []string{"*"}
+	hdrExposed        = []string{"ETag, Retry-After"}
+	hdrNoSniff        = []string{"nosniff"}
+	hdrJSON           = []string{"application/json"}
+	hdrHTML           = []string{"text/html; charset=utf-8"}
+	hdrConfigCache    = []string{"public, max-age=60, stale-if-error=86400"}
+	hdrPageCache      = []string{"public, max-age=60"}
+	hdrNoStore        = []string{"no-store"}
+	hdrVaryEncoding   = []string{"Accept-Encoding"}
+	hdrGzip           = []string{"gzip"}
+	hdrAllowMethods   = []string{"GET, HEAD, POST, OPTIONS"}
+	hdrAllowHeaders   = []string{"Content-Type, If-None-Match"}
+	hdrPreflightAge   = []string{"86400"}
+	hdrRetryAfter     = []string{"1"}
+	hdrNoReferrer     = []string{"no-referrer"}
+	hdrAllowGet       = []string{"GET, HEAD, OPTIONS"}
+	hdrAllowPost      = []string{"POST, OPTIONS"}
+	sdkPathPrefix     = "/sdk/v1/platforms/"
+	errNotPublished   = []byte(`{"error":"not_published"}`)
+	errUnknownKey     = []byte(`{"error":"unknown_key","message":"no platform has this SDK key"}`)
+	errNotFound       = []byte(`{"error":"not_found","message":"the SDK API has config, resolve, paywalls/{ref} and events under /sdk/v1/platforms/{key}/"}`)
+	errUnknownPaywall = []byte(`{"error":"unknown_paywall","message":"the published release has no paywall with this ref"}`)
 )
 
 // ServeHTTP routes /sdk/v1/platforms/{key}/{config|resolve|events|paywalls/{ref}}.
@@ -229,17 +229,17 @@ func (s *SDK) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.ingest(w, r, e)
 		return
 	}
-	if !e.published {
+	if e.rel == nil {
 		s.writeJSON(w, http.StatusNotFound, errNotPublished)
 		return
 	}
 	switch route {
 	case "config":
-		s.config(w, r, e)
+		s.config(w, r, e.rel)
 	case "resolve":
-		s.resolve(w, r, e)
+		s.resolve(w, r, e.rel)
 	case "paywalls":
-		s.paywallPage(w, r, e, ref)
+		s.paywallPage(w, r, e.rel, ref)
 	}
 }
 

@@ -7,7 +7,7 @@ import (
 
 // config answers GET /sdk/v1/platforms/{key}/config: the published snapshot as prepared when it
 // was loaded, gzip-compressed when the client accepts it, 304 when If-None-Match names it.
-func (s *SDK) config(w http.ResponseWriter, r *http.Request, e *liveEntry) {
+func (s *SDK) config(w http.ResponseWriter, r *http.Request, e *liveRelease) {
 	h := w.Header()
 	h["Cache-Control"] = hdrConfigCache
 	h["Vary"] = hdrVaryEncoding
@@ -39,7 +39,7 @@ func (s *SDK) config(w http.ResponseWriter, r *http.Request, e *liveEntry) {
 // matches reports whether an If-None-Match header names the snapshot, in either of its
 // encodings (both are the same release), or is "*". Comparison is weak, as RFC 9110 says for
 // If-None-Match, so a W/ prefix added by a proxy still matches.
-func (e *liveEntry) matches(values []string) bool {
+func (e *liveRelease) matches(values []string) bool {
 	for _, v := range values {
 		for v != "" {
 			var tag string

@@ -20,24 +20,27 @@ type liveSet struct {
 	state store.PublishState
 }
 
-// liveEntry is one platform and, once its app has published, the snapshot it is served, with
-// everything a request needs prepared when it was loaded: headers, decisions' inputs and
-// the JSON fragments of resolve's answer.
+// liveEntry is one platform: its key and, once its app has published, the release it is served.
 type liveEntry struct {
 	platformID int64
-	releaseID  int64
 	key        string
-	store      string // the platform's store code: the "platform" attribute of decisions
-	published  bool
+	rel        *liveRelease // nil until the platform is in a release
+}
 
-	release    int
+// liveRelease is one platform's snapshot of a release with everything a request needs prepared
+// when it was loaded: headers, the decision engine's input, and the JSON fragments of resolve's
+// answer. It never changes; a rotated key gets a new liveEntry pointing at the same liveRelease.
+type liveRelease struct {
+	releaseID int64
+	number    int
+	store     string // the platform's store code as published: the "platform" attribute of decisions
+
 	body, gzip []byte
 	etag       string
 	gzipETag   string
 	// Header values, allocated once and shared by every response (net/http only reads them).
 	etagHeader, gzipETagHeader, lengthHeader, gzipLengthHeader []string
 
-	doc       snapshot.Document
 	campaigns []engine.Campaign // what engine.Decide takes, built once per load
 	answers   []campaignAnswer  // parallel to campaigns
 	paywalls  map[string]*livePaywall
@@ -59,9 +62,8 @@ type livePaywall struct {
 	locales []string
 }
 
-// newLiveEntry prepares a published snapshot for serving.
-func newLiveEntry(lp store.LivePlatform, sn store.Snapshot) (*liveEntry, error) {
-	e := &liveEntry{platformID: lp.PlatformID, releaseID: lp.ReleaseID, key: lp.Key, store: lp.Store, published: true}
+// newLiveRelease prepares a published snapshot for serving.
+func newLiveRelease(releaseID int64, sn store.Snapshot) (*liveRelease, error) {
 	doc, err := snapshot.Decode(sn.Body)
 	if err != nil {
 		return nil, err
@@ -72,14 +74,12 @@ func newLiveEntry(lp store.LivePlatform, sn store.Snapshot) (*liveEntry, error) 
 			return nil, err
 		}
 	}
-	e.release, e.doc = doc.Release, doc
-	e.body, e.gzip, e.etag, e.gzipETag = enc.Body, enc.Gzip, enc.ETag, enc.GzipETag
-	e.etagHeader, e.gzipETagHeader = []string{e.etag}, []string{e.gzipETag}
-	e.lengthHeader = []string{strconv.Itoa(len(e.body))}
-	e.gzipLengthHeader = []string{strconv.Itoa(len(e.gzip))}
-
-	e.campaigns = doc.Campaigns
-	e.answers = make([]campaignAnswer, len(doc.Campaigns))
+	rel := &liveRelease{releaseID: releaseID, number: doc.Release, store: doc.Platform.Store,
+		body: enc.Body, gzip: enc.Gzip, etag: enc.ETag, gzipETag: enc.GzipETag,
+		etagHeader: []string{enc.ETag}, gzipETagHeader: []string{enc.GzipETag},
+		lengthHeader: []string{strconv.Itoa(len(enc.Body))}, gzipLengthHeader: []string{strconv.Itoa(len(enc.Gzip))},
+		campaigns: doc.Campaigns, answers: make([]campaignAnswer, len(doc.Campaigns)),
+		paywalls: make(map[string]*livePaywall, len(doc.Paywalls)), products: make(map[string]snapshot.Product, len(doc.Products))}
 	for i, c := range doc.Campaigns {
 		a := campaignAnswer{variants: make([][]byte, len(c.Variants))}
 		if a.json, err = encodeJSON(struct {
@@ -93,21 +93,19 @@ func newLiveEntry(lp store.LivePlatform, sn store.Snapshot) (*liveEntry, error) 
 				return nil, err
 			}
 		}
-		e.answers[i] = a
+		rel.answers[i] = a
 	}
-	e.paywalls = make(map[string]*livePaywall, len(doc.Paywalls))
 	for _, pw := range doc.Paywalls {
 		b, err := encodeJSON(pw)
 		if err != nil {
 			return nil, err
 		}
-		e.paywalls[pw.Ref] = &livePaywall{doc: pw, json: b, locales: pw.Locales()}
+		rel.paywalls[pw.Ref] = &livePaywall{doc: pw, json: b, locales: pw.Locales()}
 	}
-	e.products = make(map[string]snapshot.Product, len(doc.Products))
 	for _, p := range doc.Products {
-		e.products[p.SKU] = p
+		rel.products[p.SKU] = p
 	}
-	return e, nil
+	return rel, nil
 }
 
 // encodeJSON encodes v compactly without HTML escaping, as snapshot.Encode does.
@@ -157,35 +155,31 @@ func (s *SDK) Refresh(ctx context.Context) error {
 	return nil
 }
 
-// entryFor builds the entry of one platform, reusing prev when it serves the same release and
-// keeping prev when the database offers an older release than prev serves (releases only grow,
-// so that would be a stale read). A newer release without a snapshot for the platform (a
+// entryFor builds the entry of one platform, reusing prev's release when it is the same and
+// keeping prev's when the database offers an older release than prev serves (releases only
+// grow, so that would be a stale read). A newer release without a snapshot for the platform (a
 // republished release from before the platform existed) is taken: the platform is unpublished.
 func (s *SDK) entryFor(ctx context.Context, lp store.LivePlatform, prev *liveEntry) (*liveEntry, error) {
-	if prev != nil && prev.published && (lp.ReleaseID < prev.releaseID || lp.Published && lp.Release < prev.release) {
-		s.log.Warn("sdk: kept the newer release a platform serves", "platform", lp.PlatformID, "serving", prev.release, "offered", lp.Release)
-		return withKey(prev, lp.Key), nil
+	e := &liveEntry{platformID: lp.PlatformID, key: lp.Key}
+	var old *liveRelease
+	if prev != nil {
+		old = prev.rel
 	}
-	if !lp.Published {
-		return &liveEntry{platformID: lp.PlatformID, key: lp.Key, store: lp.Store}, nil
+	switch {
+	case old != nil && (lp.ReleaseID < old.releaseID || lp.Published && lp.Release < old.number):
+		s.log.Warn("sdk: kept the newer release a platform serves", "platform", lp.PlatformID, "serving", old.number, "offered", lp.Release)
+		e.rel = old
+	case !lp.Published:
+	case old != nil && old.releaseID == lp.ReleaseID:
+		e.rel = old
+	default:
+		sn, err := s.store.Snapshot(ctx, lp.ReleaseID, lp.PlatformID)
+		if err != nil {
+			return nil, err
+		}
+		if e.rel, err = newLiveRelease(lp.ReleaseID, sn); err != nil {
+			return nil, err
+		}
 	}
-	if prev != nil && prev.published && prev.releaseID == lp.ReleaseID && prev.store == lp.Store {
-		return withKey(prev, lp.Key), nil
-	}
-	sn, err := s.store.Snapshot(ctx, lp.ReleaseID, lp.PlatformID)
-	if err != nil {
-		return nil, err
-	}
-	return newLiveEntry(lp, sn)
-}
-
-// withKey returns e itself if its key is key, or a copy under the new key (a rotated key).
-func withKey(e *liveEntry, key string) *liveEntry {
-	if e.key == key {
-		return e
-	}
-	return &liveEntry{platformID: e.platformID, releaseID: e.releaseID, key: key, store: e.store, published: e.published,
-		release: e.release, body: e.body, gzip: e.gzip, etag: e.etag, gzipETag: e.gzipETag,
-		etagHeader: e.etagHeader, gzipETagHeader: e.gzipETagHeader, lengthHeader: e.lengthHeader, gzipLengthHeader: e.gzipLengthHeader,
-		doc: e.doc, campaigns: e.campaigns, answers: e.answers, paywalls: e.paywalls, products: e.products}
+	return e, nil
 }

@@ -31,7 +31,7 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b 
 
 // resolve answers POST /sdk/v1/platforms/{key}/resolve with the decision engine.Decide makes on
 // the published snapshot: {"release", "campaign", "variant", "holdout", "paywall"}.
-func (s *SDK) resolve(w http.ResponseWriter, r *http.Request, e *liveEntry) {
+func (s *SDK) resolve(w http.ResponseWriter, r *http.Request, e *liveRelease) {
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
 	body, tooLarge, err := readBody(r, (*bp)[:0], maxResolveBody)
@@ -53,7 +53,7 @@ func (s *SDK) resolve(w http.ResponseWriter, r *http.Request, e *liveEntry) {
 	d := engine.Decide(e.campaigns, label, dev, s.now())
 
 	out := append(body[:0], `{"release":`...)
-	out = strconv.AppendInt(out, int64(e.release), 10)
+	out = strconv.AppendInt(out, int64(e.number), 10)
 	out = append(out, `,"campaign":`...)
 	ci := campaignIndex(e.campaigns, d.Campaign)
 	if ci < 0 {

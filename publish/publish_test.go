@@ -145,6 +145,26 @@ func TestPublishNumbersReleasesAndStoresOneSnapshotPerPlatform(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Touched drafts are compared in full: an edit undone again is not a change, a price is.
+	for _, price := range []string{"9.99", "8.99"} {
+		err := st.InTx(ctx, func(tx *store.Tx) error {
+			pr, err := tx.Product(ctx, app.ID, "ios", "com.example.calmsky.monthly")
+			if err != nil {
+				return err
+			}
+			pr.Price = price
+			if err := tx.UpdateProduct(ctx, &pr); err != nil {
+				return err
+			}
+			return tx.TouchApp(ctx, app.ID)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if unpublished, err := publish.Unpublished(ctx, st.Reader, "calm-sky"); err != nil || unpublished != (price == "8.99") {
+			t.Errorf("drafts with the monthly price at %s: unpublished %v (%v)", price, unpublished, err)
+		}
+	}
 	ios, err := st.Platform(ctx, app.ID, "ios")
 	if err != nil {
 		t.Fatal(err)

@@ -140,8 +140,12 @@ func (t *Tx) CreateRelease(ctx context.Context, r *Release, catalog []byte) erro
 
 // PutSnapshot stores one platform's compiled snapshot of a release.
 func (t *Tx) PutSnapshot(ctx context.Context, sn Snapshot) error {
+	gz := sn.Gzip
+	if gz == nil {
+		gz = []byte{} // the column is NOT NULL; empty means "compress when loading"
+	}
 	_, err := t.tx.ExecContext(ctx, `INSERT INTO snapshots (release_id, platform_id, body, gzip, etag) VALUES (?, ?, ?, ?, ?)`,
-		sn.ReleaseID, sn.PlatformID, sn.Body, sn.Gzip, sn.ETag)
+		sn.ReleaseID, sn.PlatformID, sn.Body, gz, sn.ETag)
 	if err != nil {
 		return fmt.Errorf("store.PutSnapshot: %w", err)
 	}
@@ -154,7 +158,6 @@ type LivePlatform struct {
 	PlatformID int64
 	AppID      int64
 	Key        string
-	Store      string
 	ReleaseID  int64 // the app's newest release, 0 before the first
 	Release    int   // its number
 	Published  bool  // the newest release has a snapshot for this platform
@@ -163,7 +166,7 @@ type LivePlatform struct {
 // LivePlatforms lists every app platform of the install with its app's newest release, in one
 // statement, so the answer is one consistent view of the database.
 func (s Reader) LivePlatforms(ctx context.Context) ([]LivePlatform, error) {
-	rows, err := s.q.QueryContext(ctx, `SELECT p.id, p.app_id, p.sdk_key, p.store, coalesce(r.id, 0), coalesce(r.number, 0),
+	rows, err := s.q.QueryContext(ctx, `SELECT p.id, p.app_id, p.sdk_key, coalesce(r.id, 0), coalesce(r.number, 0),
 		EXISTS (SELECT 1 FROM snapshots sn WHERE sn.release_id = r.id AND sn.platform_id = p.id)
 		FROM app_platforms p
 		LEFT JOIN releases r ON r.app_id = p.app_id AND r.number = (SELECT max(number) FROM releases x WHERE x.app_id = p.app_id)
@@ -175,7 +178,7 @@ func (s Reader) LivePlatforms(ctx context.Context) ([]LivePlatform, error) {
 	var out []LivePlatform
 	for rows.Next() {
 		var lp LivePlatform
-		if err := rows.Scan(&lp.PlatformID, &lp.AppID, &lp.Key, &lp.Store, &lp.ReleaseID, &lp.Release, &lp.Published); err != nil {
+		if err := rows.Scan(&lp.PlatformID, &lp.AppID, &lp.Key, &lp.ReleaseID, &lp.Release, &lp.Published); err != nil {
 			return nil, fmt.Errorf("store.LivePlatforms: %w", err)
 		}
 		out = append(out, lp)
