@@ -194,7 +194,8 @@ func displayAddr(a string) string {
 	return a
 }
 
-// loadDemo applies the embedded demo catalog, through the same code as `nami apply`, when there are no apps.
+// loadDemo applies the embedded demo catalog, through the same code as `nami apply`, and publishes it
+// as release 1, when there are no apps.
 func loadDemo(ctx context.Context, st *store.Store, log *slog.Logger) error {
 	apps, err := st.AppSummaries(ctx)
 	if err != nil || len(apps) > 0 {
@@ -208,7 +209,12 @@ func loadDemo(ctx context.Context, st *store.Store, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("demo catalog: %w", err)
 	}
-	log.Info("loaded the demo app", "app", res.App)
+	// Publish it too, so the SDK API answers from the first start (devices only see releases).
+	rel, err := publish.Publish(ctx, st, res.App, "demo", "Demo catalog")
+	if err != nil {
+		return fmt.Errorf("demo catalog: %w", err)
+	}
+	log.Info("loaded and published the demo app", "app", res.App, "release", rel.Release.Number)
 	return nil
 }
 
