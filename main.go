@@ -160,7 +160,7 @@ func serve(ctx context.Context, dbPath, addr string, demo, behindProxy bool, std
 	if err != nil {
 		return errors.Join(err, sdk.Close(ctx))
 	}
-	srv := &http.Server{Handler: handlers.Combine(sdk, e), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	srv := &http.Server{Handler: handlers.Combine(sdk, e), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	url := "http://" + displayAddr(ln.Addr().String())
 	if n, err := st.CountUsers(ctx); err == nil && n == 0 {
 		log.Info("Nami is ready: open " + url + "/setup and create the owner account")

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // FieldError is one problem at a path relative to the campaign, e.g. "variants[1].weight"
@@ -16,6 +17,14 @@ type FieldError struct {
 func (e FieldError) Error() string {
 	return e.Path + ": " + e.Message
 }
+
+// Bounds that keep every SDK in agreement: priorities stay exact in a JSON double, and schedule
+// years stay within what RFC 3339 can write.
+const (
+	MaxPriority = 1_000_000_000
+	MinYear     = 1970
+	MaxYear     = 9998
+)
 
 // ValidateCampaign checks a campaign's rules and returns every problem found, in field order;
 // nil means the campaign is valid. It does not check that paywall refs exist.
@@ -35,8 +44,19 @@ func ValidateCampaign(c Campaign) []FieldError {
 	default:
 		add("status", "status %q is not one of draft, live, paused or ended", c.Status)
 	}
+	if c.Priority < -MaxPriority || c.Priority > MaxPriority {
+		add("priority", "the priority is %d; use a whole number between -%d and %d", c.Priority, MaxPriority, MaxPriority)
+	}
 	if c.HoldoutPercent < 0 || c.HoldoutPercent > 100 {
 		add("holdout_percent", "the holdout is %d%%; it must be between 0 and 100", c.HoldoutPercent)
+	}
+	for _, b := range []struct {
+		path string
+		t    *time.Time
+	}{{"starts_at", c.StartsAt}, {"ends_at", c.EndsAt}} {
+		if b.t != nil && (b.t.UTC().Year() < MinYear || b.t.UTC().Year() > MaxYear) {
+			add(b.path, "the date %s is out of range; use a year from %d to %d, or leave it empty for no bound", formatTime(*b.t), MinYear, MaxYear)
+		}
 	}
 	if c.StartsAt != nil && c.EndsAt != nil && !c.EndsAt.After(*c.StartsAt) {
 		add("ends_at", "the end (%s) must be after the start (%s)", formatTime(*c.EndsAt), formatTime(*c.StartsAt))

@@ -128,7 +128,7 @@ func (h *Handler) Login(c echo.Context) error {
 	f.Values["password"] = nil // never echo a password back
 	addr := c.RealIP()
 	now := h.now()
-	if h.limiter.blocked(now, email, addr) {
+	if !h.limiter.begin(now, email, addr) {
 		f.Errors = map[string]string{"_form": "Too many failed sign-in attempts. Wait 15 minutes and try again."}
 		return h.render(c, http.StatusTooManyRequests, views.LoginPage(h.page(c, "Sign in", ""), f))
 	}
@@ -141,11 +141,10 @@ func (h *Handler) Login(c echo.Context) error {
 		hash = dummyHash // spend the same time whether or not the account exists
 	}
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(c.FormValue("password"))) != nil || u.ID == 0 {
-		h.limiter.fail(now, email, addr)
 		f.Errors = map[string]string{"_form": "That email and password do not match."}
 		return h.render(c, http.StatusUnauthorized, views.LoginPage(h.page(c, "Sign in", ""), f))
 	}
-	h.limiter.succeed(email)
+	h.limiter.succeed(email, addr)
 	if err := h.startSession(c, u); err != nil {
 		return err
 	}

@@ -16,17 +16,24 @@ type Handler struct {
 	sessions *SessionStore
 	limiter  *loginLimiter
 	now      func() time.Time
+	// shareKey signs preview links; loaded once so checking a link never takes the write lock.
+	shareKey []byte
 	// published is called after a release is stored, so the SDK API serves it at once.
 	published func(context.Context) error
 }
 
 // New builds the Handler; it loads (or creates on first start) the secrets it needs from the store.
 func New(ctx context.Context, st *store.Store, log *slog.Logger) (*Handler, error) {
+	key, err := st.Secret(ctx, "share_key", 32)
+	if err != nil {
+		return nil, err
+	}
 	return &Handler{
 		store:    st,
 		log:      log,
 		sessions: NewSessionStore(st),
 		limiter:  newLoginLimiter(),
 		now:      func() time.Time { return time.Now().UTC() },
+		shareKey: key,
 	}, nil
 }

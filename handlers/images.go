@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -71,7 +72,10 @@ func readUpload(c echo.Context) ([]byte, string) {
 // message for the user when it did not.
 func (h *Handler) setImage(c echo.Context, pw *store.Paywall, img *store.Image) string {
 	ctx := c.Request().Context()
-	if v := c.FormValue("version"); v != "" && v != fmt.Sprint(pw.Version) {
+	switch v := c.FormValue("version"); {
+	case v == "":
+		return "The page is out of date. Reload it and try again."
+	case v != fmt.Sprint(pw.Version):
 		return paywallConflict(*pw, *pw)
 	}
 	err := h.store.InTx(ctx, func(tx *store.Tx) error {
@@ -125,6 +129,10 @@ func (h *Handler) imageAnswer(c echo.Context, pw store.Paywall, msg string) erro
 	p := h.page(c, fresh.Name, "paywalls")
 	v := editorView(currentApp(c).Slug, fresh, editorState{imageError: msg, errors: map[string]string{}}, products, platforms)
 	if msg != "" {
+		// Keep the version the page had: a refused upload must not make a stale page current.
+		if posted, err := strconv.Atoi(c.FormValue("version")); err == nil {
+			v.Version = posted
+		}
 		return h.render(c, http.StatusUnprocessableEntity, views.ImageCardUpdate(p, v, false))
 	}
 	c.Response().Header().Set("HX-Trigger", "pw-refresh")

@@ -99,6 +99,16 @@ func validateDraft(d store.Paywall, errs map[string]string) {
 	if len(d.Copy) == 0 {
 		errs["copy"] = "Add copy in at least one language."
 	}
+	if len(d.Copy) > maxLocales {
+		errs["copy"] = fmt.Sprintf("A paywall has at most %d languages; remove %d.", maxLocales, len(d.Copy)-maxLocales)
+	}
+	for i, a := range d.Copy {
+		for _, b := range d.Copy[i+1:] {
+			if strings.EqualFold(a.Locale, b.Locale) {
+				errs["copy"] = "The languages " + a.Locale + " and " + b.Locale + " differ only in case; devices would see only one of them. Remove one."
+			}
+		}
+	}
 	for _, c := range d.Copy {
 		if err := offer.CheckLocale(c.Locale); err != nil {
 			errs["copy"] = c.Locale + ": " + err.Error()

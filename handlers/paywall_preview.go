@@ -98,16 +98,9 @@ func (h *Handler) SharedPreview(c echo.Context) error {
 	return h.previewDocument(c, a, pw)
 }
 
-func (h *Handler) shareKey(ctx context.Context) ([]byte, error) {
-	return h.store.Secret(ctx, "share_key", 32)
-}
-
 // shareToken signs "slug \x00 ref \x00 expiry" with the install's share key.
 func (h *Handler) shareToken(ctx context.Context, slug, ref string, exp time.Time) (string, error) {
-	key, err := h.shareKey(ctx)
-	if err != nil {
-		return "", err
-	}
+	key := h.shareKey
 	payload := []byte(slug + "\x00" + ref + "\x00" + strconv.FormatInt(exp.Unix(), 10))
 	mac := hmac.New(sha256.New, key)
 	mac.Write(payload)
@@ -125,11 +118,7 @@ func (h *Handler) checkShareToken(ctx context.Context, tok string) (slug, ref st
 	if err1 != nil || err2 != nil {
 		return "", "", bad
 	}
-	key, err := h.shareKey(ctx)
-	if err != nil {
-		return "", "", err
-	}
-	mac := hmac.New(sha256.New, key)
+	mac := hmac.New(sha256.New, h.shareKey)
 	mac.Write(payload)
 	if !hmac.Equal(sig, mac.Sum(nil)) {
 		return "", "", bad

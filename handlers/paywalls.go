@@ -139,6 +139,10 @@ func (h *Handler) DuplicatePaywall(c echo.Context) error {
 			break
 		}
 	}
+	if errors.Is(err, store.ErrConflict) {
+		setFlash(c, "error", "There are already 50 copies of "+pw.Name+"; rename or delete some first.")
+		return h.redirect(c, urls.Paywall(a.Slug, pw.Ref))
+	}
 	if err != nil {
 		return err
 	}

@@ -27,10 +27,17 @@ type loginLimiter struct {
 
 func newLoginLimiter() *loginLimiter { return &loginLimiter{seen: map[string]*failures{}} }
 
-func (l *loginLimiter) blocked(now time.Time, account, addr string) bool {
+// begin reserves a sign-in attempt, counting it as a failure until succeed says otherwise, so
+// parallel guesses cannot all slip past the check while bcrypt runs. It reports false when the
+// account or the address is already over its limit.
+func (l *loginLimiter) begin(now time.Time, account, addr string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.over(now, "acct:"+account, loginMaxPerAccount) || l.over(now, "addr:"+addr, loginMaxPerAddress)
+	if l.over(now, "acct:"+account, loginMaxPerAccount) || l.over(now, "addr:"+addr, loginMaxPerAddress) {
+		return false
+	}
+	l.count(now, account, addr)
+	return true
 }
 
 func (l *loginLimiter) over(now time.Time, key string, max int) bool {
@@ -45,9 +52,7 @@ func (l *loginLimiter) over(now time.Time, key string, max int) bool {
 	return f.count >= max
 }
 
-func (l *loginLimiter) fail(now time.Time, account, addr string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+func (l *loginLimiter) count(now time.Time, account, addr string) {
 	if len(l.seen) > loginLimiterMaxKeys {
 		for k, f := range l.seen {
 			if now.Sub(f.last) > loginWindow {
@@ -66,8 +71,12 @@ func (l *loginLimiter) fail(now time.Time, account, addr string) {
 	}
 }
 
-func (l *loginLimiter) succeed(account string) {
+// succeed takes back the attempt begin counted: the account starts afresh, the address gets its try back.
+func (l *loginLimiter) succeed(account, addr string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	delete(l.seen, "acct:"+account)
+	if f := l.seen["addr:"+addr]; f != nil && f.count > 0 {
+		f.count--
+	}
 }

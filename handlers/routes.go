@@ -80,7 +80,7 @@ func (h *Handler) Routes(e *echo.Echo) {
 	app.POST(urls.PatternPaywall+"/image", h.UploadImage, edit)
 	app.POST(urls.PatternPaywall+"/image/delete", h.RemoveImage, edit)
 	app.POST(urls.PatternPaywall+"/duplicate", h.DuplicatePaywall, edit)
-	app.POST(urls.PatternPaywall+"/share", h.SharePaywall)
+	app.POST(urls.PatternPaywall+"/share", h.SharePaywall, edit)
 	app.POST(urls.PatternPaywall+"/delete", h.DeletePaywall, edit)
 
 	app.GET(urls.PatternReleases, h.Releases)

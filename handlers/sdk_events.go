@@ -183,6 +183,9 @@ func checkEvent(in eventIn) (store.Event, string) {
 	if err != nil {
 		return store.Event{}, fmt.Sprintf(".time: %q is not an RFC 3339 time such as 2026-05-01T12:00:00Z", in.Time)
 	}
+	if y := at.UTC().Year(); y < 2000 || at.After(time.Now().Add(48*time.Hour)) {
+		return store.Event{}, fmt.Sprintf(".time: %q is not a plausible time for an event (from 2000 to now)", in.Time)
+	}
 	return store.Event{Type: in.Type, DeviceID: in.DeviceID, Campaign: in.Campaign, Variant: in.Variant,
 		Paywall: in.Paywall, SKU: in.SKU, OccurredAt: at.UTC()}, ""
 }

@@ -76,9 +76,10 @@ func (h *Handler) Simulate(c echo.Context) error {
 	if !v.Ran || len(v.Errors) > 0 {
 		return h.renderSimulate(c, v)
 	}
-	dev := engine.Device{ID: strings.TrimSpace(q.Get("device_id")), Attributes: map[string]string{engine.AttrPlatform: platform.Store}}
+	// Values go to the engine exactly as typed, as an SDK would send them; an empty field is "not sent".
+	dev := engine.Device{ID: q.Get("device_id"), Attributes: map[string]string{engine.AttrPlatform: platform.Store}}
 	for _, name := range simulatedAttributes {
-		if val := strings.TrimSpace(q.Get(name)); val != "" {
+		if val := q.Get(name); val != "" {
 			dev.Attributes[name] = val
 		}
 	}

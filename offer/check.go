@@ -276,5 +276,8 @@ func CheckSKU(sku string) error {
 			return errors.New("Use only letters, digits, dots, - and _, as the stores do.")
 		}
 	}
+	if strings.Trim(sku, ".-_") == "" {
+		return errors.New("Include at least one letter or digit.")
+	}
 	return nil
 }

@@ -83,6 +83,10 @@ func TestCheckSKU(t *testing.T) {
 		{"calm:monthly", "Use only letters"},
 		{"calm+monthly", "Use only letters"},
 		{"ｍonthly", "Use only letters"},
+		{".", "at least one letter or digit"},
+		{"..", "at least one letter or digit"},
+		{"-_.", "at least one letter or digit"},
+		{".a", ""},
 	})
 }
 

@@ -193,14 +193,16 @@ type PublishState struct {
 	Platforms        int64
 	PlatformVersions int64
 	MaxPlatformID    int64
+	Generation       int64 // bumped by every platform insert, update and delete
 }
 
 // PublishState reads the fingerprint; it is cheap enough to poll twice a second.
 func (s Reader) PublishState(ctx context.Context) (PublishState, error) {
 	var ps PublishState
 	err := s.q.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(id), 0) FROM releases),
-		count(*), coalesce(sum(version), 0), coalesce(max(id), 0) FROM app_platforms`).
-		Scan(&ps.MaxReleaseID, &ps.Platforms, &ps.PlatformVersions, &ps.MaxPlatformID)
+		count(*), coalesce(sum(version), 0), coalesce(max(id), 0), (SELECT n FROM platform_generation WHERE id = 1)
+		FROM app_platforms`).
+		Scan(&ps.MaxReleaseID, &ps.Platforms, &ps.PlatformVersions, &ps.MaxPlatformID, &ps.Generation)
 	if err != nil {
 		return ps, fmt.Errorf("store.PublishState: %w", err)
 	}
