@@ -126,8 +126,11 @@ func (d campaignDraft) campaign(saved store.Campaign, paywalls map[string]store.
 	}
 	for _, fe := range engine.ValidateCampaign(cp.Rules()) {
 		field := pathToField(fe.Path)
-		if field == "ref" {
+		switch {
+		case field == "ref":
 			field = "_form"
+		case field == "ends_at" && cp.StartsAt != nil && cp.EndsAt != nil && !cp.EndsAt.After(*cp.StartsAt):
+			fe.Message = "The end must be after the start."
 		}
 		if _, ok := errs[field]; !ok {
 			errs[field] = fe.Message
@@ -301,6 +304,7 @@ func (h *Handler) renderBuilder(c echo.Context, status int, ref string, d campai
 		return err
 	}
 	b.Conflict, b.Dirty = conflict, dirty
+	b.Template, _ = c.Get(templateKey).(string)
 	p, err := h.appPage(c, d.Name, "campaigns")
 	if err != nil {
 		return err
@@ -336,8 +340,12 @@ func (h *Handler) CampaignBuilderOp(c echo.Context) error {
 	d := draftFromForm(f)
 	loc := zoneFromForm(c, f)
 	d.applyOp(f.Get("op"), f.Get("arg"), f.Get("template"), paywalls, h.now(), loc)
+	c.Set(templateKey, f.Get("template"))
 	return h.renderBuilder(c, http.StatusOK, cp.Ref, d, loc, map[string]string{}, "", true)
 }
+
+// templateKey carries the builder's chosen template to the re-rendered form.
+const templateKey = "nami.template"
 
 // zoneFromForm prefers the zone the page was rendered in, so times keep their meaning.
 func zoneFromForm(c echo.Context, f views.Form) *time.Location {

@@ -100,7 +100,7 @@ func (h *Handler) SetRole(c echo.Context) error {
 
 // Audit shows the latest changes.
 func (h *Handler) Audit(c echo.Context) error {
-	entries, err := h.store.AuditLog(c.Request().Context(), 500)
+	entries, err := h.store.AuditLog(c.Request().Context(), views.AuditLimit)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package views
 
 import (
 	"regexp"
+	"strings"
 
 	"github.com/a-h/templ"
 )
@@ -50,3 +51,27 @@ var Templates = []Option{
 
 // Devices lists the preview sizes.
 var Devices = []Option{{Value: "phone", Label: "Phone"}, {Value: "tablet", Label: "Tablet"}, {Value: "tv", Label: "TV"}}
+
+// paywallUI holds the few words a paywall shows besides the marketer's copy, per language.
+var paywallUI = map[string]map[string]string{
+	"en": {"continue": "Continue", "restore": "Restore purchases", "close": "Close", "no_products": "No products on this platform yet."},
+	"de": {"continue": "Weiter", "restore": "Käufe wiederherstellen", "close": "Schließen", "no_products": "Auf dieser Plattform gibt es noch keine Produkte."},
+	"fr": {"continue": "Continuer", "restore": "Restaurer les achats", "close": "Fermer", "no_products": "Aucun produit sur cette plateforme pour l’instant."},
+	"es": {"continue": "Continuar", "restore": "Restaurar compras", "close": "Cerrar", "no_products": "Todavía no hay productos en esta plataforma."},
+	"it": {"continue": "Continua", "restore": "Ripristina acquisti", "close": "Chiudi", "no_products": "Ancora nessun prodotto su questa piattaforma."},
+	"pt": {"continue": "Continuar", "restore": "Restaurar compras", "close": "Fechar", "no_products": "Ainda não há produtos nesta plataforma."},
+	"nl": {"continue": "Doorgaan", "restore": "Aankopen herstellen", "close": "Sluiten", "no_products": "Nog geen producten op dit platform."},
+	"ja": {"continue": "続ける", "restore": "購入を復元", "close": "閉じる", "no_products": "このプラットフォームにはまだ商品がありません。"},
+}
+
+// uiText returns a paywall's built-in word in the locale's language, falling back to English.
+func uiText(locale, key string) string {
+	lang := strings.ToLower(locale)
+	if i := strings.IndexAny(lang, "-_"); i >= 0 {
+		lang = lang[:i]
+	}
+	if words, ok := paywallUI[lang]; ok {
+		return words[key]
+	}
+	return paywallUI["en"][key]
+}
