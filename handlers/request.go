@@ -53,8 +53,8 @@ func (h *Handler) withSession(next echo.HandlerFunc) echo.HandlerFunc {
 				return err
 			}
 		}
-		if !sess.IsNew && st.user != nil {
-			st.dirty = true // slide the idle expiry forward
+		if !sess.IsNew && st.user != nil && sessionStale(sess, h.now()) {
+			st.dirty = true // slide the idle expiry forward, at most once per sessionTouch
 		}
 		switch c.Request().Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:

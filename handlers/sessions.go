@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gorilla/sessions"
@@ -19,6 +20,17 @@ const sessionCookie = "nami_session"
 
 // sessionIdle is how long a session lives without a request.
 const sessionIdle = 12 * time.Hour
+
+// sessionTouch is how often an active session's expiry is pushed forward; saving on every
+// request would take the write lock for each keystroke of a live preview.
+const sessionTouch = 5 * time.Minute
+
+// sessionStale reports whether the session's expiry was last pushed forward over sessionTouch ago.
+func sessionStale(sess *sessions.Session, now time.Time) bool {
+	v, _ := sess.Values["touched"].(string)
+	t, err := strconv.ParseInt(v, 10, 64)
+	return err != nil || now.Sub(time.Unix(t, 0)) > sessionTouch
+}
 
 // SessionStore is a gorilla/sessions Store that keeps the data server-side in SQLite.
 // The cookie holds only a random 256-bit id, so a cookie reveals nothing and forging one means guessing.
@@ -81,6 +93,7 @@ func (s *SessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessio
 		}
 		sess.ID = id
 	}
+	sess.Values["touched"] = strconv.FormatInt(time.Now().Unix(), 10)
 	vals := make(map[string]string, len(sess.Values))
 	for k, v := range sess.Values {
 		ks, ok1 := k.(string)
