@@ -52,26 +52,21 @@ func draftFromForm(f views.Form) campaignDraft {
 		Priority: trimmed(f, "priority"), StartsAt: trimmed(f, "starts_at"), EndsAt: trimmed(f, "ends_at"),
 		Holdout: trimmed(f, "holdout_percent"), Match: f.Get("audience[match]")}
 	for i := 0; ; i++ {
-		if _, ok := f.Values[condField(i, "attribute")]; !ok {
+		if _, ok := f.Values[views.ConditionFieldName(i, "attribute")]; !ok {
 			break
 		}
-		d.Conditions = append(d.Conditions, views.ConditionRow{Attribute: trimmed(f, condField(i, "attribute")),
-			Operator: f.Get(condField(i, "operator")), Values: trimmed(f, condField(i, "values"))})
+		d.Conditions = append(d.Conditions, views.ConditionRow{Attribute: trimmed(f, views.ConditionFieldName(i, "attribute")),
+			Operator: f.Get(views.ConditionFieldName(i, "operator")), Values: trimmed(f, views.ConditionFieldName(i, "values"))})
 	}
 	for i := 0; ; i++ {
-		if _, ok := f.Values[variantField(i, "ref")]; !ok {
+		if _, ok := f.Values[views.VariantFieldName(i, "ref")]; !ok {
 			break
 		}
-		d.Variants = append(d.Variants, variantDraft{Ref: trimmed(f, variantField(i, "ref")), Paywall: f.Get(variantField(i, "paywall")),
-			Weight: trimmed(f, variantField(i, "weight"))})
+		d.Variants = append(d.Variants, variantDraft{Ref: trimmed(f, views.VariantFieldName(i, "ref")), Paywall: f.Get(views.VariantFieldName(i, "paywall")),
+			Weight: trimmed(f, views.VariantFieldName(i, "weight"))})
 	}
 	return d
 }
-
-func condField(i int, f string) string {
-	return "audience[conditions][" + strconv.Itoa(i) + "][" + f + "]"
-}
-func variantField(i int, f string) string { return "variants[" + strconv.Itoa(i) + "][" + f + "]" }
 
 // splitValues turns "US, CA" into ["US", "CA"].
 func splitValues(s string) []string {
@@ -117,10 +112,10 @@ func (d campaignDraft) campaign(saved store.Campaign, paywalls map[string]store.
 		if pw, ok := paywalls[v.Paywall]; ok {
 			cv.PaywallID, cv.PaywallName = pw.ID, pw.Name
 		} else {
-			errs[variantField(i, "paywall")] = "Choose one of this app's paywalls."
+			errs[views.VariantFieldName(i, "paywall")] = "Choose one of this app's paywalls."
 		}
 		if cv.Weight, err = strconv.Atoi(v.Weight); err != nil {
-			errs[variantField(i, "weight")] = "Enter a whole number from 0 to 100."
+			errs[views.VariantFieldName(i, "weight")] = "Enter a whole number from 0 to 100."
 		}
 		cp.Variants = append(cp.Variants, cv)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"nami/offer"
 	"nami/store"
+	"nami/urls"
 	"nami/views"
 )
 
@@ -53,18 +54,18 @@ func readDraft(f views.Form, saved store.Paywall, idx map[string]store.Product, 
 		}
 		get := func(field string) string {
 			// Browsers send textarea line breaks as CRLF; store them as LF so an unchanged save changes nothing.
-			return strings.TrimSpace(strings.ReplaceAll(f.Get(copyKey(loc, field)), "\r\n", "\n"))
+			return strings.TrimSpace(strings.ReplaceAll(f.Get(views.CopyFieldName(loc, field)), "\r\n", "\n"))
 		}
 		d.Copy = append(d.Copy, store.Copy{Locale: loc, Title: get("title"), Subtitle: get("subtitle"), Body: get("body"), CTA: get("cta"), Footer: get("footer")})
 	}
 	d.Products = nil
 	for i := 0; ; i++ {
-		sku, ok := f.Values[productKeyField(i, "sku")]
+		sku, ok := f.Values[views.ProductFieldName(i, "sku")]
 		if !ok || len(sku) == 0 {
 			break
 		}
-		pp := store.PaywallProduct{PlatformRef: f.Get(productKeyField(i, "platform")), SKU: sku[0],
-			Badge: strings.TrimSpace(f.Get(productKeyField(i, "badge"))), Highlighted: f.Get(productKeyField(i, "highlighted")) == "true"}
+		pp := store.PaywallProduct{PlatformRef: f.Get(views.ProductFieldName(i, "platform")), SKU: sku[0],
+			Badge: strings.TrimSpace(f.Get(views.ProductFieldName(i, "badge"))), Highlighted: f.Get(views.ProductFieldName(i, "highlighted")) == "true"}
 		if pr, ok := idx[productKey(pp.PlatformRef, pp.SKU)]; ok {
 			pp.ProductID = pr.ID
 		}
@@ -72,12 +73,6 @@ func readDraft(f views.Form, saved store.Paywall, idx map[string]store.Product, 
 	}
 	validateDraft(d, errs)
 	return d
-}
-
-func copyKey(locale, field string) string { return "copy[" + locale + "][" + field + "]" }
-
-func productKeyField(i int, field string) string {
-	return "products[" + strconv.Itoa(i) + "][" + field + "]"
 }
 
 // validateDraft checks a paywall the way the catalog file is checked, keyed by form field.
@@ -118,7 +113,7 @@ func validateDraft(d store.Paywall, errs map[string]string) {
 			max        int
 		}{{"title", c.Title, maxTitle}, {"subtitle", c.Subtitle, maxSubtitle}, {"body", c.Body, maxBody}, {"cta", c.CTA, maxCTA}, {"footer", c.Footer, maxFooter}} {
 			if n := utf8.RuneCountInString(lim.val); n > lim.max {
-				errs[copyKey(c.Locale, lim.field)] = fmt.Sprintf("Use at most %d characters (now %d).", lim.max, n)
+				errs[views.CopyFieldName(c.Locale, lim.field)] = fmt.Sprintf("Use at most %d characters (now %d).", lim.max, n)
 			}
 		}
 	}
@@ -130,13 +125,13 @@ func validateDraft(d store.Paywall, errs map[string]string) {
 		k := productKey(pp.PlatformRef, pp.SKU)
 		switch {
 		case pp.ProductID == 0:
-			errs[productKeyField(i, "sku")] = "This product no longer exists on " + pp.PlatformRef + "; remove it."
+			errs[views.ProductFieldName(i, "sku")] = "This product no longer exists on " + pp.PlatformRef + "; remove it."
 		case seen[k]:
-			errs[productKeyField(i, "sku")] = "This product is already on the paywall."
+			errs[views.ProductFieldName(i, "sku")] = "This product is already on the paywall."
 		}
 		seen[k] = true
 		if utf8.RuneCountInString(pp.Badge) > maxBadge {
-			errs[productKeyField(i, "badge")] = fmt.Sprintf("Use at most %d characters.", maxBadge)
+			errs[views.ProductFieldName(i, "badge")] = fmt.Sprintf("Use at most %d characters.", maxBadge)
 		}
 	}
 }
@@ -216,7 +211,7 @@ func editorView(slug string, d store.Paywall, st editorState, products []store.P
 		v.Errors = map[string]string{}
 	}
 	if d.HeroImage != "" {
-		v.HeroImageURL = imageURL(d.HeroImage)
+		v.HeroImageURL = urls.Image(d.HeroImage)
 	}
 	for _, p := range platforms {
 		v.Platforms = append(v.Platforms, views.Option{Value: p.Ref, Label: p.Name})
@@ -271,8 +266,6 @@ func editorView(slug string, d store.Paywall, st editorState, products []store.P
 	v.PreviewDevice = v.Screen.Device
 	return v
 }
-
-func imageURL(hash string) string { return "/images/" + hash }
 
 // previewState reads the preview selectors and the open tab from a form.
 func previewState(f views.Form) editorState {

@@ -49,3 +49,15 @@ func oobAttrs(oob bool) templ.Attributes {
 	}
 	return templ.Attributes{}
 }
+
+// withPlaceholder adds a placeholder to attrs (a copy) unless it is empty.
+func withPlaceholder(attrs templ.Attributes, placeholder string) templ.Attributes {
+	out := templ.Attributes{}
+	for k, v := range attrs {
+		out[k] = v
+	}
+	if placeholder != "" {
+		out["placeholder"] = placeholder
+	}
+	return out
+}
