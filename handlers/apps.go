@@ -111,7 +111,31 @@ func (h *Handler) CreateApp(c echo.Context) error {
 }
 
 // App is an app's overview.
-func (h *Handler) App(c echo.Context) error {
+func (h *Handler) App(c echo.Context) error { return h.renderApp(c, http.StatusOK, views.Form{}) }
+
+// RenameApp changes an app's display name; the slug never changes.
+func (h *Handler) RenameApp(c echo.Context) error {
+	a := currentApp(c)
+	f := formOf(c)
+	checkName(f, "name")
+	if len(f.Errors) > 0 {
+		return h.renderApp(c, http.StatusUnprocessableEntity, f)
+	}
+	a.Name = trimmed(f, "name")
+	err := h.store.InTx(c.Request().Context(), func(tx *store.Tx) error {
+		if err := tx.UpdateApp(c.Request().Context(), &a); err != nil {
+			return err
+		}
+		return h.changed(c, tx, "renamed", "app", a.Slug)
+	})
+	if err != nil {
+		return err
+	}
+	setFlash(c, "success", "Renamed the app to "+a.Name+".")
+	return h.redirect(c, urls.App(a.Slug))
+}
+
+func (h *Handler) renderApp(c echo.Context, status int, rename views.Form) error {
 	ctx := c.Request().Context()
 	a := currentApp(c)
 	p, err := h.appPage(c, a.Name, "overview")
@@ -136,7 +160,10 @@ func (h *Handler) App(c echo.Context) error {
 			live = append(live, cp.Name+" ("+labelName(cp.Label)+", priority "+strconv.Itoa(cp.Priority)+")")
 		}
 	}
-	return h.render(c, http.StatusOK, views.AppPage(p, views.AppOverview{App: sum, Platforms: rows, LiveCampaigns: live}))
+	if rename.Values == nil {
+		rename = views.Form{Values: map[string][]string{"name": {a.Name}}}
+	}
+	return h.render(c, status, views.AppPage(p, views.AppOverview{App: sum, Platforms: rows, LiveCampaigns: live, Rename: rename}))
 }
 
 // DeleteApp deletes an app and everything in it.

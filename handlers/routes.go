@@ -55,6 +55,7 @@ func (h *Handler) Routes(e *echo.Echo) {
 
 	app := in.Group("", h.withApp)
 	app.GET(urls.PatternApp, h.App)
+	app.POST(urls.PatternApp, h.RenameApp, edit)
 	app.POST(urls.PatternApp+"/delete", h.DeleteApp, admin)
 
 	app.GET(urls.PatternPlatforms, h.Platforms)
