@@ -349,7 +349,11 @@ func exportSnapshots(ctx context.Context, dbPath, dir string, stdout io.Writer) 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %d snapshots and %d images to %s\n", n.Snapshots, n.Images, dir)
+	fmt.Fprintf(stdout, "wrote %d snapshots and %d images to %s", n.Snapshots, n.Images, dir)
+	if n.Removed > 0 {
+		fmt.Fprintf(stdout, "; removed %d configs of keys no longer served", n.Removed)
+	}
+	fmt.Fprintln(stdout)
 	return nil
 }
 

@@ -16,6 +16,7 @@ import (
 type Exported struct {
 	Snapshots int // platforms with a published snapshot
 	Images    int
+	Removed   int // configs of keys no longer served (rotated or deleted since an earlier export)
 }
 
 // ConfigPath is where a platform's config lives under an export directory, the same path the
@@ -36,10 +37,12 @@ func ExportSnapshots(ctx context.Context, r store.Reader, dir string) (Exported,
 		return out, fmt.Errorf("publish.ExportSnapshots: %w", err)
 	}
 	images := map[string]bool{}
+	written := map[string]bool{}
 	for _, lp := range live {
 		if !lp.Published {
 			continue
 		}
+		written[lp.Key] = true
 		sn, err := r.Snapshot(ctx, lp.ReleaseID, lp.PlatformID)
 		if err != nil {
 			return out, fmt.Errorf("publish.ExportSnapshots: %w", err)
@@ -80,7 +83,55 @@ func ExportSnapshots(ctx context.Context, r store.Reader, dir string) (Exported,
 		}
 		out.Images++
 	}
+	removed, err := removeStaleConfigs(dir, written)
+	out.Removed = removed
+	if err != nil {
+		return out, fmt.Errorf("publish.ExportSnapshots: %w", err)
+	}
 	return out, nil
+}
+
+// removeStaleConfigs deletes, under DIR/sdk/v1/platforms, the config files of keys the API no
+// longer serves, so a static host stops answering for a rotated or deleted key as the API does.
+// It removes only the files this export writes (config, config.gz) and then the folder if empty.
+func removeStaleConfigs(dir string, keep map[string]bool) (int, error) {
+	root := filepath.Join(dir, "sdk", "v1", "platforms")
+	entries, err := os.ReadDir(root)
+	if os.IsNotExist(err) {
+		return 0, nil // nothing exported there yet
+	}
+	if err != nil {
+		return 0, err
+	}
+	removed := 0
+	for _, e := range entries {
+		if !e.IsDir() || keep[e.Name()] || !strings.HasPrefix(e.Name(), "pk_") {
+			continue
+		}
+		cfg := ConfigPath(dir, e.Name())
+		found := false
+		for _, f := range []string{cfg, cfg + ".gz"} {
+			err := os.Remove(f)
+			switch {
+			case err == nil:
+				found = true
+			case !os.IsNotExist(err):
+				return removed, err
+			}
+		}
+		if found {
+			removed++
+		}
+		if err := os.Remove(filepath.Dir(cfg)); err != nil && !os.IsNotExist(err) && !isNotEmpty(err) {
+			return removed, err
+		}
+	}
+	return removed, nil
+}
+
+// isNotEmpty reports whether err says a folder still holds files (someone else's; left alone).
+func isNotEmpty(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "directory not empty")
 }
 
 // writeFile writes data to path through a temporary file in the same directory and a rename.
