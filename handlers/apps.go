@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -122,12 +123,7 @@ func (h *Handler) RenameApp(c echo.Context) error {
 		return h.renderApp(c, http.StatusUnprocessableEntity, f)
 	}
 	a.Name = trimmed(f, "name")
-	err := h.store.InTx(c.Request().Context(), func(tx *store.Tx) error {
-		if err := tx.UpdateApp(c.Request().Context(), &a); err != nil {
-			return err
-		}
-		return h.changed(c, tx, "renamed", "app", a.Slug)
-	})
+	err := h.commit(c, "renamed", "app", a.Slug, func(ctx context.Context, tx *store.Tx) error { return tx.UpdateApp(ctx, &a) })
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -271,11 +272,7 @@ func (h *Handler) builderView(c echo.Context, ref string, d campaignDraft, errs 
 	for _, v := range d.Variants {
 		row := views.VariantRow{Ref: v.Ref, Paywall: v.Paywall, Weight: v.Weight}
 		if pw, ok := byRef[v.Paywall]; ok {
-			platform := ""
-			if len(pw.Products) > 0 {
-				platform = pw.Products[0].PlatformRef
-			}
-			row.Screen, row.HasScreen = buildScreen(pw, idx, platform, pw.DefaultLocale, "phone"), true
+			row.Screen, row.HasScreen = buildScreen(pw, idx, previewPlatform(pw, nil, ""), pw.DefaultLocale, "phone"), true
 		}
 		if w, err := strconv.Atoi(v.Weight); err == nil {
 			b.Total += w
@@ -376,13 +373,8 @@ func (h *Handler) SaveCampaign(c echo.Context) error {
 	if len(errs) > 0 {
 		return h.renderBuilder(c, http.StatusUnprocessableEntity, saved.Ref, d, loc, errs, "", true)
 	}
-	err = h.store.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.UpdateCampaign(ctx, &cp); err != nil {
-			return err
-		}
-		return h.changed(c, tx, "updated", "campaign", cp.Ref)
-	})
-	if errors.Is(err, store.ErrConflict) {
+	err = h.commit(c, "updated", "campaign", cp.Ref, func(ctx context.Context, tx *store.Tx) error { return tx.UpdateCampaign(ctx, &cp) })
+	if errors.Is(err, store.ErrStale) {
 		cur, lerr := h.store.Campaign(ctx, a.ID, saved.Ref)
 		if lerr != nil {
 			return lerr

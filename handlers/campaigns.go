@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -188,12 +189,7 @@ func (h *Handler) CreateCampaign(c echo.Context) error {
 			return err
 		}
 		cp.Variants = []store.CampaignVariant{{Ref: "a", PaywallID: first.ID, Weight: 100}}
-		err = h.store.InTx(ctx, func(tx *store.Tx) error {
-			if err := tx.CreateCampaign(ctx, &cp); err != nil {
-				return err
-			}
-			return h.changed(c, tx, "created", "campaign", cp.Ref)
-		})
+		err = h.commit(c, "created", "campaign", cp.Ref, func(ctx context.Context, tx *store.Tx) error { return tx.CreateCampaign(ctx, &cp) })
 		switch {
 		case errors.Is(err, store.ErrConflict):
 			f.Errors["ref"] = "This app already has a campaign with this ref."
@@ -215,12 +211,7 @@ func (h *Handler) DeleteCampaign(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	err = h.store.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.DeleteCampaign(ctx, cp.ID); err != nil {
-			return err
-		}
-		return h.changed(c, tx, "deleted", "campaign", cp.Ref)
-	})
+	err = h.commit(c, "deleted", "campaign", cp.Ref, func(ctx context.Context, tx *store.Tx) error { return tx.DeleteCampaign(ctx, cp.ID) })
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -62,23 +63,14 @@ func (h *Handler) CreateEntitlement(c echo.Context) error {
 	f := formOf(c)
 	e := readEntitlement(c, f)
 	if len(f.Errors) == 0 {
-		err := h.store.InTx(c.Request().Context(), func(tx *store.Tx) error {
-			if err := tx.CreateEntitlement(c.Request().Context(), &e); err != nil {
-				return err
-			}
-			return h.changed(c, tx, "created", "entitlement", e.Ref)
-		})
+		err := h.commit(c, "created", "entitlement", e.Ref, func(ctx context.Context, tx *store.Tx) error { return tx.CreateEntitlement(ctx, &e) })
 		switch {
 		case errors.Is(err, store.ErrConflict):
 			f.Errors["ref"] = "This app already has an entitlement with this ref."
 		case err != nil:
 			return err
 		default:
-			setFlash(c, "success", "Added "+e.Name+".")
-			if !isHTMX(c) {
-				return h.redirect(c, urls.Entitlements(currentApp(c).Slug))
-			}
-			return h.renderEntitlements(c, http.StatusCreated, views.EntitlementsView{})
+			return h.listDone(c, "Added "+e.Name+".", urls.Entitlements(currentApp(c).Slug), func() error { return h.renderEntitlements(c, http.StatusCreated, views.EntitlementsView{}) })
 		}
 	}
 	return h.renderEntitlements(c, http.StatusUnprocessableEntity, views.EntitlementsView{New: f})
@@ -96,14 +88,9 @@ func (h *Handler) UpdateEntitlement(c echo.Context) error {
 	e.ID, e.Version = old.ID, formVersion(f)
 	status := http.StatusUnprocessableEntity
 	if len(f.Errors) == 0 {
-		err := h.store.InTx(ctx, func(tx *store.Tx) error {
-			if err := tx.UpdateEntitlement(ctx, &e); err != nil {
-				return err
-			}
-			return h.changed(c, tx, "updated", "entitlement", e.Ref)
-		})
+		err := h.commit(c, "updated", "entitlement", e.Ref, func(ctx context.Context, tx *store.Tx) error { return tx.UpdateEntitlement(ctx, &e) })
 		switch {
-		case errors.Is(err, store.ErrConflict) && e.Version != old.Version:
+		case errors.Is(err, store.ErrStale):
 			status = http.StatusConflict
 			var d []string
 			d = diff(d, "name", old.Name, e.Name)
@@ -116,11 +103,7 @@ func (h *Handler) UpdateEntitlement(c echo.Context) error {
 		case err != nil:
 			return err
 		default:
-			setFlash(c, "success", "Saved "+e.Name+".")
-			if !isHTMX(c) {
-				return h.redirect(c, urls.Entitlements(currentApp(c).Slug))
-			}
-			return h.renderEntitlements(c, http.StatusOK, views.EntitlementsView{})
+			return h.listDone(c, "Saved "+e.Name+".", urls.Entitlements(currentApp(c).Slug), func() error { return h.renderEntitlements(c, http.StatusOK, views.EntitlementsView{}) })
 		}
 	}
 	return h.renderEntitlements(c, status, views.EntitlementsView{EditRef: old.Ref, Edit: f})
@@ -133,18 +116,9 @@ func (h *Handler) DeleteEntitlement(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	err = h.store.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.DeleteEntitlement(ctx, e.ID); err != nil {
-			return err
-		}
-		return h.changed(c, tx, "deleted", "entitlement", e.Ref)
-	})
+	err = h.commit(c, "deleted", "entitlement", e.Ref, func(ctx context.Context, tx *store.Tx) error { return tx.DeleteEntitlement(ctx, e.ID) })
 	if err != nil {
 		return err
 	}
-	setFlash(c, "success", "Deleted "+e.Name+".")
-	if !isHTMX(c) {
-		return h.redirect(c, urls.Entitlements(currentApp(c).Slug))
-	}
-	return h.renderEntitlements(c, http.StatusOK, views.EntitlementsView{})
+	return h.listDone(c, "Deleted "+e.Name+".", urls.Entitlements(currentApp(c).Slug), func() error { return h.renderEntitlements(c, http.StatusOK, views.EntitlementsView{}) })
 }

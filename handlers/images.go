@@ -96,7 +96,7 @@ func (h *Handler) setImage(c echo.Context, pw *store.Paywall, img *store.Image) 
 		}
 		return h.changed(c, tx, action, "paywall", pw.Ref)
 	})
-	if errors.Is(err, store.ErrConflict) {
+	if errors.Is(err, store.ErrStale) {
 		return "Someone else saved this paywall a moment ago. Reload the page, then upload again."
 	}
 	if err != nil {

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -220,13 +221,7 @@ func editorView(slug string, d store.Paywall, st editorState, products []store.P
 	for _, c := range d.Copy {
 		v.Locales = append(v.Locales, views.LocaleCopy{Locale: c.Locale, Title: c.Title, Subtitle: c.Subtitle, Body: c.Body, CTA: c.CTA, Footer: c.Footer})
 	}
-	v.Tab = st.tab
-	if _, ok := d.CopyFor(v.Tab); !ok {
-		v.Tab = d.DefaultLocale
-		if _, ok := d.CopyFor(v.Tab); !ok && len(d.Copy) > 0 {
-			v.Tab = d.Copy[0].Locale
-		}
-	}
+	v.Tab = activeTab(d, st.tab)
 	picked := map[string]bool{}
 	for _, pp := range d.Products {
 		ep := views.EditorProduct{Platform: pp.PlatformRef, PlatformName: names[pp.PlatformRef], SKU: pp.SKU, Name: pp.SKU, Badge: pp.Badge, Highlighted: pp.Highlighted}
@@ -247,24 +242,32 @@ func editorView(slug string, d store.Paywall, st editorState, products []store.P
 			v.Groups = append(v.Groups, g)
 		}
 	}
-	v.PreviewPlatform = st.previewPlatform
-	if _, ok := names[v.PreviewPlatform]; !ok {
-		v.PreviewPlatform = ""
-		if len(d.Products) > 0 {
-			v.PreviewPlatform = d.Products[0].PlatformRef
-		} else if len(platforms) > 0 {
-			v.PreviewPlatform = platforms[0].Ref
+	v.Screen = draftScreen(d, st, idx, platforms)
+	v.PreviewPlatform, v.PreviewLocale, v.PreviewDevice = previewPlatform(d, platforms, st.previewPlatform), v.Screen.Locale, v.Screen.Device
+	return v
+}
+
+// activeTab is the language whose copy the editor shows: the wanted one, else the default, else the first.
+func activeTab(d store.Paywall, want string) string {
+	for _, l := range []string{want, d.DefaultLocale} {
+		if _, ok := d.CopyFor(l); ok {
+			return l
 		}
 	}
-	v.PreviewLocale = st.previewLocale
-	if st.previewLocale == "" {
-		v.PreviewLocale = v.Tab
+	if len(d.Copy) > 0 {
+		return d.Copy[0].Locale
 	}
-	v.PreviewDevice = st.previewDevice
-	v.Screen = buildScreen(d, idx, v.PreviewPlatform, v.PreviewLocale, v.PreviewDevice)
-	v.PreviewLocale = v.Screen.Locale
-	v.PreviewDevice = v.Screen.Device
-	return v
+	return d.DefaultLocale
+}
+
+// draftScreen renders a draft as the editor's preview selectors ask (the open tab's language when
+// no language is chosen).
+func draftScreen(d store.Paywall, st editorState, idx map[string]store.Product, platforms []store.AppPlatform) views.PaywallScreen {
+	locale := st.previewLocale
+	if locale == "" {
+		locale = activeTab(d, st.tab)
+	}
+	return buildScreen(d, idx, previewPlatform(d, platforms, st.previewPlatform), locale, st.previewDevice)
 }
 
 // previewState reads the preview selectors and the open tab from a form.
@@ -303,20 +306,29 @@ func (h *Handler) PaywallEditor(c echo.Context) error {
 	return h.renderEditor(c, http.StatusOK, pw, st)
 }
 
-// PaywallEditorOp re-renders the editor after an action on the unsaved draft; nothing is stored.
-func (h *Handler) PaywallEditorOp(c echo.Context) error {
+// postedDraft reads the editor's posted form on top of the saved paywall, without validating it:
+// problems show on save, not while the marketer is still arranging things.
+func (h *Handler) postedDraft(c echo.Context) (store.Paywall, views.Form, []store.Product, []store.AppPlatform, error) {
 	saved, err := h.store.Paywall(c.Request().Context(), currentApp(c).ID, c.Param("ref"))
 	if err != nil {
-		return err
+		return saved, views.Form{}, nil, nil, err
 	}
 	products, platforms, err := h.editorData(c)
 	if err != nil {
-		return err
+		return saved, views.Form{}, nil, nil, err
 	}
 	f := formOf(c)
+	return readDraft(f, saved, productIndex(products), map[string]string{}), f, products, platforms, nil
+}
+
+// PaywallEditorOp re-renders the editor after an action on the unsaved draft; nothing is stored.
+func (h *Handler) PaywallEditorOp(c echo.Context) error {
+	d, f, products, platforms, err := h.postedDraft(c)
+	if err != nil {
+		return err
+	}
 	st := previewState(f)
 	idx := productIndex(products)
-	d := readDraft(f, saved, idx, map[string]string{}) // problems show on save, not while arranging
 	st.dirty = true
 	applyOp(&d, &st, f, idx)
 	p, err := h.appPage(c, d.Name, "paywalls")
@@ -326,20 +338,13 @@ func (h *Handler) PaywallEditorOp(c echo.Context) error {
 	return h.render(c, http.StatusOK, views.PaywallEditorBody(p, editorView(currentApp(c).Slug, d, st, products, platforms)))
 }
 
-// PaywallPreviewPane renders the unsaved draft for the live preview.
+// PaywallPreviewPane renders the unsaved draft for the live preview (once per pause in typing).
 func (h *Handler) PaywallPreviewPane(c echo.Context) error {
-	saved, err := h.store.Paywall(c.Request().Context(), currentApp(c).ID, c.Param("ref"))
+	d, f, products, platforms, err := h.postedDraft(c)
 	if err != nil {
 		return err
 	}
-	products, platforms, err := h.editorData(c)
-	if err != nil {
-		return err
-	}
-	f := formOf(c)
-	d := readDraft(f, saved, productIndex(products), map[string]string{})
-	v := editorView(currentApp(c).Slug, d, previewState(f), products, platforms)
-	return h.render(c, http.StatusOK, views.PaywallPreviewPane(v.Screen))
+	return h.render(c, http.StatusOK, views.PaywallPreviewPane(draftScreen(d, previewState(f), productIndex(products), platforms)))
 }
 
 // SavePaywall stores the editor's draft, unless it is invalid (422) or someone saved in between (409).
@@ -371,13 +376,8 @@ func (h *Handler) SavePaywall(c echo.Context) error {
 		return h.redirect(c, c.Request().URL.Path)
 	}
 	d.UpdatedBy = user(c).Email
-	err = h.store.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.UpdatePaywall(ctx, &d); err != nil {
-			return err
-		}
-		return h.changed(c, tx, "updated", "paywall", d.Ref)
-	})
-	if errors.Is(err, store.ErrConflict) {
+	err = h.commit(c, "updated", "paywall", d.Ref, func(ctx context.Context, tx *store.Tx) error { return tx.UpdatePaywall(ctx, &d) })
+	if errors.Is(err, store.ErrStale) {
 		cur, lerr := h.store.Paywall(ctx, a.ID, saved.Ref)
 		if lerr != nil {
 			return lerr

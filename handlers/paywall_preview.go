@@ -40,18 +40,11 @@ func (h *Handler) previewDocument(c echo.Context, a store.App, pw store.Paywall)
 	if err != nil {
 		return err
 	}
-	platform := c.QueryParam("platform")
-	if platform == "" {
-		platforms, err := h.store.Platforms(ctx, a.ID)
-		if err != nil {
-			return err
-		}
-		if len(pw.Products) > 0 {
-			platform = pw.Products[0].PlatformRef
-		} else if len(platforms) > 0 {
-			platform = platforms[0].Ref
-		}
+	platforms, err := h.store.Platforms(ctx, a.ID)
+	if err != nil {
+		return err
 	}
+	platform := previewPlatform(pw, platforms, c.QueryParam("platform"))
 	s := buildScreen(pw, productIndex(products), platform, c.QueryParam("locale"), c.QueryParam("device"))
 	c.Response().Header().Set("Content-Security-Policy", previewCSP)
 	c.Response().Header().Set("X-Frame-Options", "SAMEORIGIN")

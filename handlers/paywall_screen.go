@@ -19,6 +19,23 @@ func productIndex(products []store.Product) map[string]store.Product {
 	return m
 }
 
+// previewPlatform picks the platform a preview shows: the wanted one if the app has it, else the
+// platform of the paywall's first product, else the app's first platform (nil platforms: no check).
+func previewPlatform(pw store.Paywall, platforms []store.AppPlatform, wanted string) string {
+	for _, p := range platforms {
+		if p.Ref == wanted {
+			return wanted
+		}
+	}
+	if len(pw.Products) > 0 {
+		return pw.Products[0].PlatformRef
+	}
+	if len(platforms) > 0 {
+		return platforms[0].Ref
+	}
+	return ""
+}
+
 // buildScreen resolves a paywall for one device: the locale by fallback, the copy rendered from
 // Markdown, and only the given platform's products with prices in that locale.
 func buildScreen(pw store.Paywall, products map[string]store.Product, platform, locale, device string) views.PaywallScreen {

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -44,13 +45,9 @@ func (h *Handler) renderPaywalls(c echo.Context, status int, f views.Form) error
 	v := views.PaywallsView{Slug: a.Slug, New: f}
 	for _, s := range sums {
 		pw := full[s.Ref]
-		platform := ""
-		if len(pw.Products) > 0 {
-			platform = pw.Products[0].PlatformRef
-		}
 		v.Cards = append(v.Cards, views.PaywallCard{Ref: s.Ref, Name: s.Name, Template: s.Template, Locales: s.Locales, Products: s.Products,
 			Campaigns: s.Campaigns, UpdatedBy: s.UpdatedBy, Updated: s.UpdatedAt.Format("2 Jan 2006 15:04 MST"),
-			Screen: buildScreen(pw, idx, platform, pw.DefaultLocale, "phone")})
+			Screen: buildScreen(pw, idx, previewPlatform(pw, nil, ""), pw.DefaultLocale, "phone")})
 	}
 	if v.New.Values == nil {
 		v.New = views.Form{Values: map[string][]string{"template": {"hero"}}}
@@ -78,12 +75,7 @@ func (h *Handler) CreatePaywall(c echo.Context) error {
 	}
 	if len(f.Errors) == 0 {
 		pw.Copy = []store.Copy{{Locale: "en", Title: pw.Name, CTA: "Continue"}}
-		err := h.store.InTx(c.Request().Context(), func(tx *store.Tx) error {
-			if err := tx.CreatePaywall(c.Request().Context(), &pw); err != nil {
-				return err
-			}
-			return h.changed(c, tx, "created", "paywall", pw.Ref)
-		})
+		err := h.commit(c, "created", "paywall", pw.Ref, func(ctx context.Context, tx *store.Tx) error { return tx.CreatePaywall(ctx, &pw) })
 		switch {
 		case errors.Is(err, store.ErrConflict):
 			f.Errors["ref"] = "This app already has a paywall with this ref."
@@ -129,12 +121,7 @@ func (h *Handler) DuplicatePaywall(c echo.Context) error {
 		if i > 1 {
 			cp.Ref += "-" + strconv.Itoa(i)
 		}
-		err = h.store.InTx(ctx, func(tx *store.Tx) error {
-			if err := tx.CreatePaywall(ctx, &cp); err != nil {
-				return err
-			}
-			return h.changed(c, tx, "duplicated", "paywall", cp.Ref)
-		})
+		err = h.commit(c, "duplicated", "paywall", cp.Ref, func(ctx context.Context, tx *store.Tx) error { return tx.CreatePaywall(ctx, &cp) })
 		if !errors.Is(err, store.ErrConflict) || i > 50 {
 			break
 		}
@@ -158,12 +145,7 @@ func (h *Handler) DeletePaywall(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	err = h.store.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.DeletePaywall(ctx, pw.ID); err != nil {
-			return err
-		}
-		return h.changed(c, tx, "deleted", "paywall", pw.Ref)
-	})
+	err = h.commit(c, "deleted", "paywall", pw.Ref, func(ctx context.Context, tx *store.Tx) error { return tx.DeletePaywall(ctx, pw.ID) })
 	if errors.Is(err, store.ErrInUse) {
 		used, uerr := h.store.PaywallCampaigns(ctx, pw.ID)
 		if uerr != nil {

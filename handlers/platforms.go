@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -112,23 +113,14 @@ func (h *Handler) CreatePlatform(c echo.Context) error {
 		return err
 	}
 	if len(f.Errors) == 0 {
-		err := h.store.InTx(c.Request().Context(), func(tx *store.Tx) error {
-			if err := tx.CreatePlatform(c.Request().Context(), &p); err != nil {
-				return err
-			}
-			return h.changed(c, tx, "created", "platform", p.Ref)
-		})
+		err := h.commit(c, "created", "platform", p.Ref, func(ctx context.Context, tx *store.Tx) error { return tx.CreatePlatform(ctx, &p) })
 		switch {
 		case errors.Is(err, store.ErrConflict):
 			f.Errors["ref"] = "This app already has a platform with this ref."
 		case err != nil:
 			return err
 		default:
-			setFlash(c, "success", "Added "+p.Name+". Its SDK key is ready to use.")
-			if !isHTMX(c) {
-				return h.redirect(c, urls.Platforms(currentApp(c).Slug))
-			}
-			return h.renderPlatforms(c, http.StatusCreated, views.PlatformsView{})
+			return h.listDone(c, "Added "+p.Name+". Its SDK key is ready to use.", urls.Platforms(currentApp(c).Slug), func() error { return h.renderPlatforms(c, http.StatusCreated, views.PlatformsView{}) })
 		}
 	}
 	return h.renderPlatforms(c, http.StatusUnprocessableEntity, views.PlatformsView{New: f})
@@ -149,14 +141,9 @@ func (h *Handler) UpdatePlatform(c echo.Context) error {
 	p.ID, p.Key, p.Version = old.ID, old.Key, formVersion(f)
 	status := http.StatusUnprocessableEntity
 	if len(f.Errors) == 0 {
-		err := h.store.InTx(ctx, func(tx *store.Tx) error {
-			if err := tx.UpdatePlatform(ctx, &p); err != nil {
-				return err
-			}
-			return h.changed(c, tx, "updated", "platform", p.Ref)
-		})
+		err := h.commit(c, "updated", "platform", p.Ref, func(ctx context.Context, tx *store.Tx) error { return tx.UpdatePlatform(ctx, &p) })
 		switch {
-		case errors.Is(err, store.ErrConflict) && p.Version != old.Version:
+		case errors.Is(err, store.ErrStale):
 			status = http.StatusConflict
 			var d []string
 			d = diff(d, "name", old.Name, p.Name)
@@ -171,11 +158,7 @@ func (h *Handler) UpdatePlatform(c echo.Context) error {
 		case err != nil:
 			return err
 		default:
-			setFlash(c, "success", "Saved "+p.Name+".")
-			if !isHTMX(c) {
-				return h.redirect(c, urls.Platforms(currentApp(c).Slug))
-			}
-			return h.renderPlatforms(c, http.StatusOK, views.PlatformsView{})
+			return h.listDone(c, "Saved "+p.Name+".", urls.Platforms(currentApp(c).Slug), func() error { return h.renderPlatforms(c, http.StatusOK, views.PlatformsView{}) })
 		}
 	}
 	return h.renderPlatforms(c, status, views.PlatformsView{EditRef: old.Ref, Edit: f})
@@ -189,20 +172,11 @@ func (h *Handler) RotateKey(c echo.Context) error {
 		return err
 	}
 	p.Key = store.NewKey()
-	err = h.store.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.UpdatePlatform(ctx, &p); err != nil {
-			return err
-		}
-		return h.changed(c, tx, "rotated key", "platform", p.Ref)
-	})
+	err = h.commit(c, "rotated key", "platform", p.Ref, func(ctx context.Context, tx *store.Tx) error { return tx.UpdatePlatform(ctx, &p) })
 	if err != nil {
 		return err
 	}
-	setFlash(c, "success", "New SDK key for "+p.Name+". Update your app before the next publish.")
-	if !isHTMX(c) {
-		return h.redirect(c, urls.Platforms(currentApp(c).Slug))
-	}
-	return h.renderPlatforms(c, http.StatusOK, views.PlatformsView{})
+	return h.listDone(c, "New SDK key for "+p.Name+". Update your app before the next publish.", urls.Platforms(currentApp(c).Slug), func() error { return h.renderPlatforms(c, http.StatusOK, views.PlatformsView{}) })
 }
 
 // DeletePlatform deletes a platform and its products.
@@ -212,18 +186,9 @@ func (h *Handler) DeletePlatform(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	err = h.store.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.DeletePlatform(ctx, p.ID); err != nil {
-			return err
-		}
-		return h.changed(c, tx, "deleted", "platform", p.Ref)
-	})
+	err = h.commit(c, "deleted", "platform", p.Ref, func(ctx context.Context, tx *store.Tx) error { return tx.DeletePlatform(ctx, p.ID) })
 	if err != nil {
 		return err
 	}
-	setFlash(c, "success", "Deleted "+p.Name+" and its products.")
-	if !isHTMX(c) {
-		return h.redirect(c, urls.Platforms(currentApp(c).Slug))
-	}
-	return h.renderPlatforms(c, http.StatusOK, views.PlatformsView{})
+	return h.listDone(c, "Deleted "+p.Name+" and its products.", urls.Platforms(currentApp(c).Slug), func() error { return h.renderPlatforms(c, http.StatusOK, views.PlatformsView{}) })
 }

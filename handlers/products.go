@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -175,23 +176,14 @@ func (h *Handler) CreateProduct(c echo.Context) error {
 	}
 	filter := f.Get("filter")
 	if len(f.Errors) == 0 {
-		err := h.store.InTx(c.Request().Context(), func(tx *store.Tx) error {
-			if err := tx.CreateProduct(c.Request().Context(), &pr); err != nil {
-				return err
-			}
-			return h.changed(c, tx, "created", "product", pr.PlatformRef+"/"+pr.SKU)
-		})
+		err := h.commit(c, "created", "product", pr.PlatformRef+"/"+pr.SKU, func(ctx context.Context, tx *store.Tx) error { return tx.CreateProduct(ctx, &pr) })
 		switch {
 		case errors.Is(err, store.ErrConflict):
 			f.Errors["sku"] = "This platform already has a product with this SKU."
 		case err != nil:
 			return err
 		default:
-			setFlash(c, "success", "Added "+pr.Name+" ("+pr.SKU+").")
-			if !isHTMX(c) {
-				return h.redirect(c, urls.ProductsOn(currentApp(c).Slug, filter))
-			}
-			return h.renderProducts(c, http.StatusCreated, filter, views.Form{}, "", views.Form{})
+			return h.listDone(c, "Added "+pr.Name+" ("+pr.SKU+").", urls.ProductsOn(currentApp(c).Slug, filter), func() error { return h.renderProducts(c, http.StatusCreated, filter, views.Form{}, "", views.Form{}) })
 		}
 	}
 	return h.renderProducts(c, http.StatusUnprocessableEntity, filter, f, "", views.Form{})
@@ -213,14 +205,9 @@ func (h *Handler) UpdateProduct(c echo.Context) error {
 	filter := f.Get("filter")
 	status := http.StatusUnprocessableEntity
 	if len(f.Errors) == 0 {
-		err := h.store.InTx(ctx, func(tx *store.Tx) error {
-			if err := tx.UpdateProduct(ctx, &pr); err != nil {
-				return err
-			}
-			return h.changed(c, tx, "updated", "product", pr.PlatformRef+"/"+pr.SKU)
-		})
+		err := h.commit(c, "updated", "product", pr.PlatformRef+"/"+pr.SKU, func(ctx context.Context, tx *store.Tx) error { return tx.UpdateProduct(ctx, &pr) })
 		switch {
-		case errors.Is(err, store.ErrConflict) && pr.Version != old.Version:
+		case errors.Is(err, store.ErrStale):
 			status = http.StatusConflict
 			var d []string
 			d = diff(d, "name", old.Name, pr.Name)
@@ -236,11 +223,7 @@ func (h *Handler) UpdateProduct(c echo.Context) error {
 		case err != nil:
 			return err
 		default:
-			setFlash(c, "success", "Saved "+pr.Name+".")
-			if !isHTMX(c) {
-				return h.redirect(c, urls.ProductsOn(currentApp(c).Slug, filter))
-			}
-			return h.renderProducts(c, http.StatusOK, filter, views.Form{}, "", views.Form{})
+			return h.listDone(c, "Saved "+pr.Name+".", urls.ProductsOn(currentApp(c).Slug, filter), func() error { return h.renderProducts(c, http.StatusOK, filter, views.Form{}, "", views.Form{}) })
 		}
 	}
 	return h.renderProducts(c, status, filter, views.Form{}, old.PlatformRef+"/"+old.SKU, f)
@@ -253,12 +236,7 @@ func (h *Handler) DeleteProduct(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	err = h.store.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.DeleteProduct(ctx, pr.ID); err != nil {
-			return err
-		}
-		return h.changed(c, tx, "deleted", "product", pr.PlatformRef+"/"+pr.SKU)
-	})
+	err = h.commit(c, "deleted", "product", pr.PlatformRef+"/"+pr.SKU, func(ctx context.Context, tx *store.Tx) error { return tx.DeleteProduct(ctx, pr.ID) })
 	if err != nil {
 		return err
 	}

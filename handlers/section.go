@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
+	"nami/store"
 	"nami/views"
 )
 
@@ -19,6 +21,28 @@ func (h *Handler) renderSection(c echo.Context, status int, p views.Page, full, 
 		return h.render(c, status, templ.Join(section, views.FlashMessage(p.Flash), views.AppNavOOB(p)))
 	}
 	return h.render(c, status, full)
+}
+
+// commit runs one write to the current app's drafts, with the app's "changed" mark and the audit
+// entry, in a single transaction.
+func (h *Handler) commit(c echo.Context, action, entity, ref string, write func(context.Context, *store.Tx) error) error {
+	ctx := c.Request().Context()
+	return h.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := write(ctx, tx); err != nil {
+			return err
+		}
+		return h.changed(c, tx, action, entity, ref)
+	})
+}
+
+// listDone answers a successful change on a list page: the flash, then a redirect to the list for
+// a plain form, or the re-rendered section for htmx.
+func (h *Handler) listDone(c echo.Context, msg, listURL string, rerender func() error) error {
+	setFlash(c, "success", msg)
+	if !isHTMX(c) {
+		return h.redirect(c, listURL)
+	}
+	return rerender()
 }
 
 // formVersion reads the hidden `version` field that guards against lost updates.

@@ -26,6 +26,10 @@ var ErrNotFound = errors.New("not found")
 // ErrConflict is returned when a write collides with existing data: a taken ref or slug, a stale version.
 var ErrConflict = errors.New("conflict")
 
+// ErrStale is the ErrConflict of an update whose version is no longer current: someone else saved
+// first. Callers that must tell it from a taken ref check it before ErrConflict.
+var ErrStale = fmt.Errorf("%w: someone else saved first", ErrConflict)
+
 // Store is the database handle shared by the whole process.
 type Store struct {
 	Reader         // reads go to the reader pool
@@ -201,7 +205,7 @@ func affectedOne(res sql.Result, err error, staleIsConflict bool) error {
 	}
 	if n == 0 {
 		if staleIsConflict {
-			return ErrConflict
+			return ErrStale
 		}
 		return ErrNotFound
 	}
