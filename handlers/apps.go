@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"nami/engine"
 	"nami/offer"
 	"nami/publish"
 	"nami/store"
@@ -150,10 +150,10 @@ func (h *Handler) renderApp(c echo.Context, status int, rename views.Form) error
 	if err != nil {
 		return err
 	}
-	var live []string
+	var live []views.CampaignRow
 	for _, cp := range campaigns {
-		if cp.Status == "live" {
-			live = append(live, cp.Name+" ("+labelName(cp.Label)+", priority "+strconv.Itoa(cp.Priority)+")")
+		if cp.Status == engine.StatusLive {
+			live = append(live, views.CampaignRow{Ref: cp.Ref, Name: cp.Name, Label: cp.Label, Priority: cp.Priority})
 		}
 	}
 	if rename.Values == nil {
@@ -176,12 +176,4 @@ func (h *Handler) DeleteApp(c echo.Context) error {
 	}
 	setFlash(c, "success", "Deleted "+a.Name+".")
 	return h.redirect(c, urls.Apps())
-}
-
-// labelName names a placement label for people: "" is the default placement.
-func labelName(label string) string {
-	if label == "" {
-		return "default placement"
-	}
-	return "label " + label
 }

@@ -57,6 +57,26 @@ func (s Reader) AppBySlug(ctx context.Context, slug string) (App, error) {
 
 // AppSummaries lists every app by name, with counts.
 func (s Reader) AppSummaries(ctx context.Context) ([]AppSummary, error) {
+	out, err := s.appSummaries(ctx, "", nil)
+	if err != nil {
+		return nil, fmt.Errorf("store.AppSummaries: %w", err)
+	}
+	return out, nil
+}
+
+// AppSummary returns one app's counts.
+func (s Reader) AppSummary(ctx context.Context, slug string) (AppSummary, error) {
+	out, err := s.appSummaries(ctx, "WHERE a.slug = ?", []any{slug})
+	switch {
+	case err != nil:
+		return AppSummary{}, fmt.Errorf("store.AppSummary %q: %w", slug, err)
+	case len(out) == 0:
+		return AppSummary{}, fmt.Errorf("store.AppSummary %q: %w", slug, ErrNotFound)
+	}
+	return out[0], nil
+}
+
+func (s Reader) appSummaries(ctx context.Context, where string, args []any) ([]AppSummary, error) {
 	rows, err := s.q.QueryContext(ctx, `SELECT `+appColumns+`,
 		(SELECT count(*) FROM app_platforms p WHERE p.app_id = a.id),
 		(SELECT count(*) FROM entitlements e WHERE e.app_id = a.id),
@@ -65,9 +85,9 @@ func (s Reader) AppSummaries(ctx context.Context) ([]AppSummary, error) {
 		(SELECT count(*) FROM campaigns c WHERE c.app_id = a.id),
 		(SELECT count(*) FROM campaigns c WHERE c.app_id = a.id AND c.status = 'live'),
 		(SELECT coalesce(max(number), 0) FROM releases r WHERE r.app_id = a.id)
-		FROM apps a ORDER BY a.name COLLATE NOCASE, a.slug`)
+		FROM apps a `+where+` ORDER BY a.name COLLATE NOCASE, a.slug`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store.AppSummaries: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	var out []AppSummary
@@ -75,25 +95,11 @@ func (s Reader) AppSummaries(ctx context.Context) ([]AppSummary, error) {
 		var sum AppSummary
 		sum.App, err = scanApp(rows, &sum.Platforms, &sum.Entitlements, &sum.Products, &sum.Paywalls, &sum.Campaigns, &sum.LiveCampaigns, &sum.LastRelease)
 		if err != nil {
-			return nil, fmt.Errorf("store.AppSummaries: %w", err)
+			return nil, err
 		}
 		out = append(out, sum)
 	}
 	return out, rows.Err()
-}
-
-// AppSummary returns one app's counts.
-func (s Reader) AppSummary(ctx context.Context, slug string) (AppSummary, error) {
-	all, err := s.AppSummaries(ctx)
-	if err != nil {
-		return AppSummary{}, err
-	}
-	for _, a := range all {
-		if a.Slug == slug {
-			return a, nil
-		}
-	}
-	return AppSummary{}, fmt.Errorf("store.AppSummary %q: %w", slug, ErrNotFound)
 }
 
 // CreateApp inserts a; a taken slug is ErrConflict.

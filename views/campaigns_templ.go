@@ -17,10 +17,10 @@ import (
 
 // CampaignRow is one campaign in the list.
 type CampaignRow struct {
-	Ref, Name, Status, Schedule, Audience string
-	Priority, Holdout                     int
-	Variants                              []VariantSummary
-	Wins                                  bool
+	Ref, Name, Label, Status, Schedule, Audience string
+	Priority, Holdout                            int
+	Variants                                     []VariantSummary
+	Wins                                         bool
 }
 
 // VariantSummary is a variant as the list shows it.
