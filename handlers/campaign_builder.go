@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -129,7 +130,7 @@ func (d campaignDraft) campaign(saved store.Campaign, paywalls map[string]store.
 			fe.Message = "The end must be after the start."
 		}
 		if _, ok := errs[field]; !ok {
-			errs[field] = fe.Message
+			errs[field] = sentence(fe.Message)
 		}
 	}
 	return cp
@@ -426,4 +427,18 @@ func sameVariants(a, b []store.CampaignVariant) bool {
 		}
 	}
 	return true
+}
+
+// sentence turns an engine message ("weights add up to 90; they must add up to 100"), written to
+// follow a path in the catalog's errors, into a sentence to show beside a form field.
+func sentence(msg string) string {
+	r, size := utf8.DecodeRuneInString(msg)
+	if size == 0 {
+		return msg
+	}
+	msg = string(unicode.ToUpper(r)) + msg[size:]
+	if !strings.HasSuffix(msg, ".") {
+		msg += "."
+	}
+	return msg
 }

@@ -158,9 +158,9 @@ func TestCampaignBuilderRefusesInvalidRulesAndKeepsTheInput(t *testing.T) {
 		keeps string // a text field that must still show what was typed; "" to skip
 	}{
 		{"weights summing to 90", map[string]string{"variants[1][weight]": "40"}, "variants", "add up to 90", "variants[1][weight]"},
-		{"unknown operator", map[string]string{op0: "like"}, op0, `unknown operator "like"`, values0},
+		{"unknown operator", map[string]string{op0: "like"}, op0, `Unknown operator "like"`, values0},
 		{"in without values", map[string]string{values0: " , "}, values0, "needs at least one value", ""},
-		{"unknown attribute", map[string]string{attr0: "planet"}, attr0, `unknown attribute "planet"`, attr0},
+		{"unknown attribute", map[string]string{attr0: "planet"}, attr0, `Unknown attribute "planet"`, attr0},
 		{"end before start", map[string]string{"starts_at": "2026-12-10T10:00", "ends_at": "2026-12-01T10:00"}, "ends_at", "must be after the start", "ends_at"},
 		{"a start that is not a date", map[string]string{"starts_at": "next tuesday"}, "starts_at", "Enter a date and time", "starts_at"},
 		{"holdout 150", map[string]string{"holdout_percent": "150"}, "holdout_percent", "between 0 and 100", "holdout_percent"},
