@@ -24,6 +24,7 @@ import (
 	"nami/catalog"
 	"nami/handlers"
 	"nami/publish"
+	"nami/sdkapi"
 	"nami/store"
 )
 
@@ -144,7 +145,7 @@ func serve(ctx context.Context, dbPath, addr string, demo, behindProxy bool, std
 	if err != nil {
 		return err
 	}
-	sdk, err := handlers.NewSDK(ctx, st, log, handlers.SDKOptions{})
+	sdk, err := sdkapi.New(ctx, st, log, sdkapi.Options{})
 	if err != nil {
 		return err
 	}
@@ -160,7 +161,7 @@ func serve(ctx context.Context, dbPath, addr string, demo, behindProxy bool, std
 	if err != nil {
 		return errors.Join(err, sdk.Close(ctx))
 	}
-	srv := &http.Server{Handler: handlers.Combine(sdk, e), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+	srv := &http.Server{Handler: sdkapi.Combine(sdk, e), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	url := "http://" + displayAddr(ln.Addr().String())
 	if n, err := st.CountUsers(ctx); err == nil && n == 0 {
 		log.Info("Nami is ready: open " + url + "/setup and create the owner account")

@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"nami/catalog"
-	"nami/handlers"
+	"nami/sdkapi"
 )
 
 func TestPublishCommandPrintsTheReleaseNumber(t *testing.T) {
@@ -54,7 +54,7 @@ func TestExportSnapshotsCommandWritesWhatTheAPIServes(t *testing.T) {
 	}
 
 	st := openDB(t, db)
-	sdk, err := handlers.NewSDK(context.Background(), st, slog.New(slog.NewTextHandler(io.Discard, nil)), handlers.SDKOptions{})
+	sdk, err := sdkapi.New(context.Background(), st, slog.New(slog.NewTextHandler(io.Discard, nil)), sdkapi.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"net/url"
@@ -8,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"nami/catalog"
+	"nami/snapshot"
 	"nami/store"
 )
 
@@ -260,4 +263,25 @@ func TestReleaseSnapshotDownload(t *testing.T) {
 	}
 	wantStatus(t, owner.get("/apps/calm-sky/releases/1/snapshots/nope"), http.StatusNotFound)
 	wantStatus(t, owner.get("/apps/calm-sky/releases/2/snapshots/android"), http.StatusNotFound)
+}
+
+// applySDKDemo loads the demo app (four platforms, paywalls, campaigns) into st.
+func applySDKDemo(t testing.TB, st *store.Store) {
+	t.Helper()
+	f, err := catalog.Parse(bytes.NewReader(catalog.Demo))
+	if err != nil {
+		t.Fatalf("catalog.Parse(Demo): %v", err)
+	}
+	if _, err := catalog.Apply(context.Background(), st, f, "test"); err != nil {
+		t.Fatalf("catalog.Apply(Demo): %v", err)
+	}
+}
+
+func decodeSnapshot(t *testing.T, body []byte) snapshot.Document {
+	t.Helper()
+	doc, err := snapshot.Decode(body)
+	if err != nil {
+		t.Fatalf("%v: %s", err, body)
+	}
+	return doc
 }

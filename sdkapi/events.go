@@ -1,4 +1,4 @@
-package handlers
+package sdkapi
 
 import (
 	"encoding/json"
@@ -45,7 +45,7 @@ const eventsExample = `{"events": [{"type": "impression", "device_id": "8f14e45f
 // ingest answers POST /sdk/v1/platforms/{key}/events: it checks every event of the batch, then
 // queues the whole batch and answers 202 {"accepted": n}, or refuses it whole: 400 naming the
 // first bad event, 413 over 500 events, 503 with Retry-After when the queue is full.
-func (s *SDK) ingest(w http.ResponseWriter, r *http.Request, e *liveEntry) {
+func (s *Server) ingest(w http.ResponseWriter, r *http.Request, e *liveEntry) {
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
 	body, tooLarge, err := readBody(r, (*bp)[:0], maxEventsBody)
@@ -120,7 +120,7 @@ func (s *SDK) ingest(w http.ResponseWriter, r *http.Request, e *liveEntry) {
 }
 
 // queueFull logs, at most once a second, that batches are being refused.
-func (s *SDK) queueFull() {
+func (s *Server) queueFull() {
 	now := time.Now().Unix()
 	if last := s.lastQueueWarn.Load(); last != now && s.lastQueueWarn.CompareAndSwap(last, now) {
 		s.log.Warn("sdk: the event queue is full; refusing batches with 503", "queued", s.events.queued())

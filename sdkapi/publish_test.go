@@ -1,4 +1,4 @@
-package handlers_test
+package sdkapi_test
 
 import (
 	"context"
@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"nami/handlers"
 	"nami/publish"
+	"nami/sdkapi"
 	"nami/store"
 )
 
@@ -23,7 +23,7 @@ import (
 // hashes to its ETag, and the ETag is the one stored for the release number the body names.
 // No reader may ever see a release number lower than one it saw before.
 func TestSDKReadersSeeWholeReleasesThatNeverGoBack(t *testing.T) {
-	env := newSDKEnv(t, handlers.SDKOptions{})
+	env := newSDKEnv(t, sdkapi.Options{})
 	env.sdk.PollInterval = 5 * time.Millisecond
 	env.sdk.Start()
 	env.publishApp("calm-sky")
@@ -141,7 +141,7 @@ func TestSDKReadersSeeWholeReleasesThatNeverGoBack(t *testing.T) {
 // TestSnapshotExportEqualsWhatTheAPIServes checks that `nami export-snapshots` writes, for every
 // platform, the bytes the SDK API serves, gzip form included, and the images they name.
 func TestSnapshotExportEqualsWhatTheAPIServes(t *testing.T) {
-	env := newSDKEnv(t, handlers.SDKOptions{})
+	env := newSDKEnv(t, sdkapi.Options{})
 	env.publishApp("calm-sky")
 	dir := t.TempDir()
 	n, err := publish.ExportSnapshots(context.Background(), env.st.Reader, dir)

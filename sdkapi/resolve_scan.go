@@ -1,4 +1,4 @@
-package handlers
+package sdkapi
 
 // scanResolve reads the common shape of a resolve body without reflection: an object with
 // "device_id" and "label" strings and an "attributes" object of strings, numbers, booleans and

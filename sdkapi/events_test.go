@@ -1,4 +1,4 @@
-package handlers_test
+package sdkapi_test
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"nami/handlers"
+	"nami/sdkapi"
 	"nami/store"
 )
 
@@ -52,7 +52,7 @@ func countEvents(t *testing.T, st *store.Store, platform int64) int {
 }
 
 func TestSDKEventsAreAcceptedAndStored(t *testing.T) {
-	env := newSDKEnv(t, handlers.SDKOptions{})
+	env := newSDKEnv(t, sdkapi.Options{})
 	env.sdk.Start()
 	// Events need no release: the key is enough.
 	a := env.do("POST", eventsPath(demoIOS), sdkEventBody(3, "d1"))
@@ -80,7 +80,7 @@ func TestSDKEventsAreAcceptedAndStored(t *testing.T) {
 }
 
 func TestSDKEventsRefuseABadBatchNamingTheEvent(t *testing.T) {
-	env := newSDKEnv(t, handlers.SDKOptions{})
+	env := newSDKEnv(t, sdkapi.Options{})
 	good := `{"type":"impression","device_id":"d1","paywall":"spring","time":"2026-05-01T12:00:00Z"}`
 	for _, tc := range []struct {
 		event string
@@ -121,7 +121,7 @@ func TestSDKEventsRefuseABadBatchNamingTheEvent(t *testing.T) {
 
 func TestSDKEventsFullQueueAnswers503(t *testing.T) {
 	// The writer is not started, so nothing leaves the queue until Close.
-	env := newSDKEnv(t, handlers.SDKOptions{QueueCapacity: 5})
+	env := newSDKEnv(t, sdkapi.Options{QueueCapacity: 5})
 	wantSDKStatus(t, env.do("POST", eventsPath(demoIOS), sdkEventBody(4, "d1")), http.StatusAccepted)
 	full := env.do("POST", eventsPath(demoIOS), sdkEventBody(2, "d2"))
 	wantSDKError(t, full, http.StatusServiceUnavailable, "busy")
@@ -141,7 +141,7 @@ func TestSDKEventsFullQueueAnswers503(t *testing.T) {
 
 func TestSDKEventBatchingSurvivesShutdown(t *testing.T) {
 	// A flush interval of an hour: only Close writes what concurrent requests queued.
-	env := newSDKEnv(t, handlers.SDKOptions{FlushInterval: time.Hour})
+	env := newSDKEnv(t, sdkapi.Options{FlushInterval: time.Hour})
 	env.sdk.Start()
 	const clients, batches, perBatch = 8, 20, 50
 	var wg sync.WaitGroup

@@ -1,4 +1,4 @@
-package handlers
+package sdkapi
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 // by the same templ components as the editor's preview. Its buttons hand the chosen sku to the
 // host app through the WebKit, Android or postMessage bridge (static/js/paywall.js, inlined).
 // A page is rendered once per release, paywall, resolved locale and device, then kept.
-func (s *SDK) paywallPage(w http.ResponseWriter, r *http.Request, e *liveRelease, ref string) {
+func (s *Server) paywallPage(w http.ResponseWriter, r *http.Request, e *liveRelease, ref string) {
 	pw := e.paywalls[ref]
 	if pw == nil {
 		s.writeJSON(w, http.StatusNotFound, errUnknownPaywall)

@@ -1,17 +1,16 @@
-package handlers_test
+package sdkapi_test
 
 import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"nami/sdkapi"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
-
-	"nami/handlers"
 )
 
 var csrfMeta = regexp.MustCompile(`name="csrf-token" content="([^"]+)"`)
@@ -19,7 +18,7 @@ var csrfMeta = regexp.MustCompile(`name="csrf-token" content="([^"]+)"`)
 // TestSimulatorAgreesWithResolve checks the promise of the simulator: on the same campaigns, the
 // decision it shows for a device is the one the SDK API makes from the published release.
 func TestSimulatorAgreesWithResolve(t *testing.T) {
-	env := newSDKEnv(t, handlers.SDKOptions{})
+	env := newSDKEnv(t, sdkapi.Options{})
 	env.publishApp("calm-sky")
 
 	jar, err := cookiejar.New(nil)

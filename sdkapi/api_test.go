@@ -1,4 +1,4 @@
-package handlers_test
+package sdkapi_test
 
 import (
 	"bytes"
@@ -24,6 +24,7 @@ import (
 	"nami/engine"
 	"nami/handlers"
 	"nami/publish"
+	"nami/sdkapi"
 	"nami/snapshot"
 	"nami/store"
 )
@@ -41,12 +42,12 @@ type sdkEnv struct {
 	t    *testing.T
 	st   *store.Store
 	path string
-	sdk  *handlers.SDK
+	sdk  *sdkapi.Server
 	srv  *httptest.Server
 	http *http.Client // no transparent gzip, so tests see the bytes as sent
 }
 
-func newSDKEnv(t *testing.T, opts handlers.SDKOptions) *sdkEnv {
+func newSDKEnv(t *testing.T, opts sdkapi.Options) *sdkEnv {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "nami.db")
@@ -61,14 +62,14 @@ func newSDKEnv(t *testing.T, opts handlers.SDKOptions) *sdkEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sdk, err := handlers.NewSDK(ctx, st, log, opts)
+	sdk, err := sdkapi.New(ctx, st, log, opts)
 	if err != nil {
-		t.Fatalf("handlers.NewSDK: %v", err)
+		t.Fatalf("sdkapi.New: %v", err)
 	}
 	h.OnPublish(sdk.Refresh)
 	e := echo.New()
 	h.Routes(e)
-	srv := httptest.NewServer(handlers.Combine(sdk, e))
+	srv := httptest.NewServer(sdkapi.Combine(sdk, e))
 	env := &sdkEnv{t: t, st: st, path: path, sdk: sdk, srv: srv,
 		http: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{DisableCompression: true, MaxIdleConnsPerHost: 64}}}
 	t.Cleanup(func() {
@@ -199,7 +200,7 @@ func decodeSnapshot(t *testing.T, body []byte) snapshot.Document {
 }
 
 func TestSDKConfigBeforeTheFirstReleaseIsNotPublished(t *testing.T) {
-	env := newSDKEnv(t, handlers.SDKOptions{})
+	env := newSDKEnv(t, sdkapi.Options{})
 	a := env.do("GET", configPath(demoIOS), "")
 	wantSDKStatus(t, a, http.StatusNotFound)
 	if string(a.body) != `{"error":"not_published"}` {
@@ -214,7 +215,7 @@ func TestSDKConfigBeforeTheFirstReleaseIsNotPublished(t *testing.T) {
 }
 
 func TestSDKConfigServesThePublishedSnapshot(t *testing.T) {
-	env := newSDKEnv(t, handlers.SDKOptions{})
+	env := newSDKEnv(t, sdkapi.Options{})
 	rel := env.publishApp("calm-sky")
 
 	a := env.do("GET", configPath(demoIOS), "")
@@ -299,7 +300,7 @@ func TestSDKConfigServesThePublishedSnapshot(t *testing.T) {
 }
 
 func TestSDKKeySeesOnlyItsOwnPlatformAndApp(t *testing.T) {
-	env := newSDKEnv(t, handlers.SDKOptions{})
+	env := newSDKEnv(t, sdkapi.Options{})
 	// A second app with one platform, one product and a live campaign on the default label.
 	other := catalog.File{Format: catalog.Format, App: catalog.AppDoc{Slug: "other", Name: "Other"},
 		Platforms:    []catalog.PlatformDoc{{Ref: "ios", Store: "apple", Name: "iOS", Environment: "production", Key: "pk_otherotherotherotherother0"}},
@@ -362,7 +363,7 @@ func TestSDKKeySeesOnlyItsOwnPlatformAndApp(t *testing.T) {
 }
 
 func TestSDKDraftsDoNotLeakBeforePublish(t *testing.T) {
-	env := newSDKEnv(t, handlers.SDKOptions{})
+	env := newSDKEnv(t, sdkapi.Options{})
 	env.publishApp("calm-sky")
 	before := env.do("GET", configPath(demoIOS), "")
 	resolveBefore := env.do("POST", resolvePath(demoIOS), `{"device_id":"d1"}`)
@@ -432,7 +433,7 @@ func TestSDKDraftsDoNotLeakBeforePublish(t *testing.T) {
 }
 
 func TestSDKResolveAgreesWithTheEngine(t *testing.T) {
-	env := newSDKEnv(t, handlers.SDKOptions{})
+	env := newSDKEnv(t, sdkapi.Options{})
 	env.publishApp("calm-sky")
 	doc := decodeSnapshot(t, env.do("GET", configPath(demoIOS), "").body)
 
@@ -474,7 +475,7 @@ func mustJSON(t *testing.T, v any) string {
 }
 
 func TestSDKResolveAnswers(t *testing.T) {
-	env := newSDKEnv(t, handlers.SDKOptions{})
+	env := newSDKEnv(t, sdkapi.Options{})
 	env.publishApp("calm-sky")
 
 	def := env.do("POST", resolvePath(demoIOS), `{"device_id":"d1"}`)
@@ -514,7 +515,7 @@ func TestSDKResolveAnswers(t *testing.T) {
 }
 
 func TestSDKResolveTakesThePlatformFromTheKey(t *testing.T) {
-	env := newSDKEnv(t, handlers.SDKOptions{})
+	env := newSDKEnv(t, sdkapi.Options{})
 	f, err := catalog.Export(context.Background(), env.st.Reader, "calm-sky")
 	if err != nil {
 		t.Fatal(err)
@@ -535,7 +536,7 @@ func TestSDKResolveTakesThePlatformFromTheKey(t *testing.T) {
 }
 
 func TestSDKResolveRefusesBadRequests(t *testing.T) {
-	env := newSDKEnv(t, handlers.SDKOptions{})
+	env := newSDKEnv(t, sdkapi.Options{})
 	env.publishApp("calm-sky")
 	for _, tc := range []struct {
 		body  string
@@ -575,7 +576,7 @@ func TestSDKResolveRefusesBadRequests(t *testing.T) {
 }
 
 func TestSDKWebPaywall(t *testing.T) {
-	env := newSDKEnv(t, handlers.SDKOptions{})
+	env := newSDKEnv(t, sdkapi.Options{})
 	env.publishApp("calm-sky")
 
 	a := env.do("GET", paywallPath(demoIOS, "spring")+"?locale=de-AT&device=tablet", "")
@@ -624,7 +625,7 @@ func between(s, start, end string) string {
 }
 
 func TestSDKCORSAndNoCookies(t *testing.T) {
-	env := newSDKEnv(t, handlers.SDKOptions{})
+	env := newSDKEnv(t, sdkapi.Options{})
 	env.publishApp("calm-sky")
 	pre := env.do("OPTIONS", resolvePath(demoIOS), "", "Origin", "https://app.example", "Access-Control-Request-Method", "POST",
 		"Access-Control-Request-Headers", "content-type")
@@ -650,7 +651,7 @@ func TestSDKCORSAndNoCookies(t *testing.T) {
 }
 
 func TestSDKNoticesAPublishByAnotherProcessWithinASecond(t *testing.T) {
-	env := newSDKEnv(t, handlers.SDKOptions{})
+	env := newSDKEnv(t, sdkapi.Options{})
 	env.sdk.Start()
 	// A second Store on the same file is what `nami publish` opens.
 	cli, err := store.Open(context.Background(), env.path)
@@ -672,4 +673,12 @@ func TestSDKNoticesAPublishByAnotherProcessWithinASecond(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	wantSDKStatus(t, env.do("GET", configPath(demoIOS), ""), http.StatusOK)
+}
+
+// testLog sends the server's warnings and errors to the test log.
+type testLog struct{ t *testing.T }
+
+func (l testLog) Write(p []byte) (int, error) {
+	l.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
 }

@@ -1,4 +1,4 @@
-package handlers
+package sdkapi
 
 import (
 	"bytes"
@@ -122,7 +122,7 @@ func encodeJSON(v any) ([]byte, error) {
 // Refresh reloads the published snapshots if anything changed since the last load. It never
 // moves a platform to an older release than the one it serves, and builds the new set before
 // swapping it in, so readers see either the old set or the new one.
-func (s *SDK) Refresh(ctx context.Context) error {
+func (s *Server) Refresh(ctx context.Context) error {
 	s.loadMu.Lock()
 	defer s.loadMu.Unlock()
 	state, err := s.store.PublishState(ctx)
@@ -159,7 +159,7 @@ func (s *SDK) Refresh(ctx context.Context) error {
 // keeping prev's when the database offers an older release than prev serves (releases only
 // grow, so that would be a stale read). A newer release without a snapshot for the platform (a
 // republished release from before the platform existed) is taken: the platform is unpublished.
-func (s *SDK) entryFor(ctx context.Context, lp store.LivePlatform, prev *liveEntry) (*liveEntry, error) {
+func (s *Server) entryFor(ctx context.Context, lp store.LivePlatform, prev *liveEntry) (*liveEntry, error) {
 	e := &liveEntry{platformID: lp.PlatformID, key: lp.Key}
 	var old *liveRelease
 	if prev != nil {

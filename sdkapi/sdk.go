@@ -1,4 +1,4 @@
-package handlers
+package sdkapi
 
 import (
 	"context"
@@ -26,7 +26,7 @@ import (
 // reloaded when a release is published, by this process (Refresh) or by another one on the same
 // database (a poller notices within PollInterval). Events are queued in memory and written in
 // batches by one background writer.
-type SDK struct {
+type Server struct {
 	store *store.Store
 	log   *slog.Logger
 	now   func() time.Time
@@ -49,23 +49,23 @@ type SDK struct {
 	lastQueueWarn atomic.Int64 // unix seconds of the last "queue full" log line
 }
 
-// SDKOptions tunes the SDK API; the zero value is the production setting.
-type SDKOptions struct {
+// Options tunes the SDK API; the zero value is the production setting.
+type Options struct {
 	QueueCapacity int           // events held in memory at most; default 200000
 	FlushInterval time.Duration // how long an event may wait for its batch; default 100ms
 }
 
 // NewSDK builds the SDK API and loads the published snapshots.
-func NewSDK(ctx context.Context, st *store.Store, log *slog.Logger, opts SDKOptions) (*SDK, error) {
+func New(ctx context.Context, st *store.Store, log *slog.Logger, opts Options) (*Server, error) {
 	css, err := fs.ReadFile(static.Files, "paywall.css")
 	if err != nil {
-		return nil, fmt.Errorf("handlers.NewSDK: %w", err)
+		return nil, fmt.Errorf("sdkapi.New: %w", err)
 	}
 	js, err := fs.ReadFile(static.Files, "js/paywall.js")
 	if err != nil {
-		return nil, fmt.Errorf("handlers.NewSDK: %w", err)
+		return nil, fmt.Errorf("sdkapi.New: %w", err)
 	}
-	s := &SDK{
+	s := &Server{
 		store:        st,
 		log:          log,
 		now:          func() time.Time { return time.Now().UTC() },
@@ -91,7 +91,7 @@ func webPaywallCSP(script string) string {
 }
 
 // Start runs the poller and the event writer until Close.
-func (s *SDK) Start() {
+func (s *Server) Start() {
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
@@ -101,7 +101,7 @@ func (s *SDK) Start() {
 }
 
 // poll reloads the snapshots when the database says something was published.
-func (s *SDK) poll() {
+func (s *Server) poll() {
 	t := time.NewTicker(s.PollInterval)
 	defer t.Stop()
 	for {
@@ -121,14 +121,14 @@ func (s *SDK) poll() {
 // Close stops the poller and writes every queued event before it returns; call it after the
 // HTTP server has stopped taking requests. It gives up when ctx ends and says how many
 // events were not written.
-func (s *SDK) Close(ctx context.Context) error {
+func (s *Server) Close(ctx context.Context) error {
 	s.stopOnce.Do(func() { close(s.stop) })
 	s.wg.Wait()
 	return s.events.close(ctx)
 }
 
 // Release returns the release number a key is served, and whether the key is known and published.
-func (s *SDK) Release(key string) (int, bool) {
+func (s *Server) Release(key string) (int, bool) {
 	e := s.live.Load().byKey[key]
 	if e == nil || e.rel == nil {
 		return 0, false
@@ -175,7 +175,7 @@ var (
 )
 
 // ServeHTTP routes /sdk/v1/platforms/{key}/{config|resolve|events|paywalls/{ref}}.
-func (s *SDK) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
@@ -251,7 +251,7 @@ func methodAllowed(route, method string) bool {
 }
 
 // writeJSON writes a pre-encoded JSON answer that must not be cached.
-func (s *SDK) writeJSON(w http.ResponseWriter, status int, body []byte) {
+func (s *Server) writeJSON(w http.ResponseWriter, status int, body []byte) {
 	h := w.Header()
 	h["Content-Type"] = hdrJSON
 	h["Cache-Control"] = hdrNoStore
@@ -261,7 +261,7 @@ func (s *SDK) writeJSON(w http.ResponseWriter, status int, body []byte) {
 
 // fail answers {"error": code, "message": msg}; server errors are logged, client errors are
 // logged at debug level only, so a misbehaving app cannot flood the log.
-func (s *SDK) fail(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
 	level := slog.LevelDebug
 	if status >= 500 {
 		level = slog.LevelError

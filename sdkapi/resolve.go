@@ -1,4 +1,4 @@
-package handlers
+package sdkapi
 
 import (
 	"encoding/json"
@@ -31,7 +31,7 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b 
 
 // resolve answers POST /sdk/v1/platforms/{key}/resolve with the decision engine.Decide makes on
 // the published snapshot: {"release", "campaign", "variant", "holdout", "paywall"}.
-func (s *SDK) resolve(w http.ResponseWriter, r *http.Request, e *liveRelease) {
+func (s *Server) resolve(w http.ResponseWriter, r *http.Request, e *liveRelease) {
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
 	body, tooLarge, err := readBody(r, (*bp)[:0], maxResolveBody)

@@ -1,4 +1,4 @@
-package handlers_test
+package sdkapi_test
 
 import (
 	"bytes"
@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"nami/handlers"
 	"nami/publish"
+	"nami/sdkapi"
 	"nami/store"
 )
 
@@ -28,7 +28,7 @@ import (
 // headers as config.
 
 // benchSDK is the demo app published once, served by the SDK API.
-func benchSDK(b *testing.B, opts handlers.SDKOptions) (*handlers.SDK, *store.Store) {
+func benchSDK(b *testing.B, opts sdkapi.Options) (*sdkapi.Server, *store.Store) {
 	b.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "nami.db"))
@@ -40,7 +40,7 @@ func benchSDK(b *testing.B, opts handlers.SDKOptions) (*handlers.SDK, *store.Sto
 	if _, err := publish.Publish(ctx, st, "calm-sky", "bench", ""); err != nil {
 		b.Fatal(err)
 	}
-	sdk, err := handlers.NewSDK(ctx, st, slog.New(slog.NewTextHandler(io.Discard, nil)), opts)
+	sdk, err := sdkapi.New(ctx, st, slog.New(slog.NewTextHandler(io.Discard, nil)), opts)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -134,7 +134,7 @@ func serveOverHTTP(b *testing.B, h http.Handler, method, path string, body []byt
 }
 
 func BenchmarkConfig(b *testing.B) {
-	sdk, _ := benchSDK(b, handlers.SDKOptions{})
+	sdk, _ := benchSDK(b, sdkapi.Options{})
 	b.Run("handler", func(b *testing.B) {
 		serveInProcess(b, sdk, httptest.NewRequest("GET", configPath(demoIOS), nil), nil, http.StatusOK)
 	})
@@ -156,7 +156,7 @@ func BenchmarkConfig(b *testing.B) {
 // BenchmarkConfigBare is the yardstick for BenchmarkConfig: a bare net/http handler that writes
 // the bytes config answers, with the same headers, and does nothing else.
 func BenchmarkConfigBare(b *testing.B) {
-	sdk, _ := benchSDK(b, handlers.SDKOptions{})
+	sdk, _ := benchSDK(b, sdkapi.Options{})
 	bare := bareConfigHandler(b, sdk)
 	b.Run("handler", func(b *testing.B) {
 		serveInProcess(b, bare, httptest.NewRequest("GET", configPath(demoIOS), nil), nil, http.StatusOK)
@@ -200,7 +200,7 @@ var resolveBody = []byte(`{"device_id":"6f1c2a9e-4b7d-4f3e-9a51-2c8d7e0b1f42","l
 	`"attributes":{"country":"US","locale":"en-US","app_version":"3.2.1","os_version":"17.4","form_factor":"phone","days_since_install":3}}`)
 
 func BenchmarkResolve(b *testing.B) {
-	sdk, _ := benchSDK(b, handlers.SDKOptions{})
+	sdk, _ := benchSDK(b, sdkapi.Options{})
 	b.Run("handler", func(b *testing.B) {
 		serveInProcess(b, sdk, httptest.NewRequest("POST", resolvePath(demoIOS), nil), resolveBody, http.StatusOK)
 	})
@@ -215,7 +215,7 @@ func BenchmarkResolve(b *testing.B) {
 func BenchmarkEvents(b *testing.B) {
 	const perBatch = 100
 	body := []byte(sdkEventBody(perBatch, "6f1c2a9e-4b7d-4f3e-9a51-2c8d7e0b1f42"))
-	sdk, st := benchSDK(b, handlers.SDKOptions{})
+	sdk, st := benchSDK(b, sdkapi.Options{})
 	before, err := st.CountEvents(context.Background(), 0)
 	if err != nil {
 		b.Fatal(err)

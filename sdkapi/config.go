@@ -1,4 +1,4 @@
-package handlers
+package sdkapi
 
 import (
 	"net/http"
@@ -7,7 +7,7 @@ import (
 
 // config answers GET /sdk/v1/platforms/{key}/config: the published snapshot as prepared when it
 // was loaded, gzip-compressed when the client accepts it, 304 when If-None-Match names it.
-func (s *SDK) config(w http.ResponseWriter, r *http.Request, e *liveRelease) {
+func (s *Server) config(w http.ResponseWriter, r *http.Request, e *liveRelease) {
 	h := w.Header()
 	h["Cache-Control"] = hdrConfigCache
 	h["Vary"] = hdrVaryEncoding

@@ -1,4 +1,4 @@
-package handlers_test
+package sdkapi_test
 
 import (
 	"context"
@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"nami/handlers"
 	"nami/publish"
+	"nami/sdkapi"
 	"nami/store"
 )
 
@@ -15,7 +15,7 @@ import (
 // old key's config, as the API stops serving it, and leaves files it did not write alone.
 func TestSnapshotExportDropsRotatedKeys(t *testing.T) {
 	ctx := context.Background()
-	env := newSDKEnv(t, handlers.SDKOptions{})
+	env := newSDKEnv(t, sdkapi.Options{})
 	env.publishApp("calm-sky")
 	dir := t.TempDir()
 	if _, err := publish.ExportSnapshots(ctx, env.st.Reader, dir); err != nil {
