@@ -15,6 +15,8 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -22,6 +24,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"nami/catalog"
+	"nami/events"
 	"nami/handlers"
 	"nami/publish"
 	"nami/sdkapi"
@@ -32,6 +35,7 @@ const usage = `Nami: the self-hosted control center for in-app purchases.
 
 Usage:
   nami serve   [--addr :8080] [--db ./nami.db] [--demo]   run the control center and the SDK API
+               [--events-rate 10000] [--events-retention-days 400]
   nami user add --email E --name N --role R                create a user; the password is read from stdin
   nami apply   -f catalog.json                             make an app's drafts match a catalog file
   nami export  --app SLUG                                  print an app's drafts as a catalog file
@@ -39,7 +43,9 @@ Usage:
   nami backup  FILE                                        write a consistent copy of a live database
   nami export-snapshots --dir DIR                          write the published snapshots as static files for a CDN
 
-Every command takes --db (env NAMI_DB, default ./nami.db); serve takes --addr (env NAMI_ADDR).
+Every command takes --db (env NAMI_DB, default ./nami.db); serve takes --addr (env NAMI_ADDR),
+--events-rate (env NAMI_EVENTS_RATE: events per second per SDK key, 0 for no limit) and
+--events-retention-days (env NAMI_EVENTS_RETENTION_DAYS: how long raw events are kept).
 `
 
 func main() {
@@ -70,10 +76,22 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		addr := fs.String("addr", envOr("NAMI_ADDR", ":8080"), "the address to listen on")
 		demo := fs.Bool("demo", false, "load the demo app when the database has no apps")
 		proxy := fs.Bool("behind-proxy", os.Getenv("NAMI_BEHIND_PROXY") == "1", "trust X-Forwarded-For from a reverse proxy for client addresses")
+		rate := fs.Int("events-rate", envInt("NAMI_EVENTS_RATE", events.DefaultRate), "events per second each SDK key may send (0: no limit)")
+		retention := fs.Int("events-retention-days", envInt("NAMI_EVENTS_RETENTION_DAYS", events.DefaultRetentionDays), "days raw events are kept")
 		if err := fs.Parse(rest); err != nil {
 			return err
 		}
-		return serve(ctx, *db, *addr, *demo, *proxy, stderr)
+		if *rate < 0 {
+			return fmt.Errorf("--events-rate: %d is negative; give events per second per key, or 0 for no limit", *rate)
+		}
+		if *retention < 1 {
+			return fmt.Errorf("--events-retention-days: %d is too short; keep raw events at least 1 day", *retention)
+		}
+		opts := sdkapi.Options{Events: events.Options{Rate: *rate, RetentionDays: *retention}}
+		if *rate == 0 {
+			opts.Events.Rate = -1 // no limit
+		}
+		return serve(ctx, *db, *addr, *demo, *proxy, opts, stderr)
 	case "user add":
 		email := fs.String("email", "", "the user's email")
 		name := fs.String("name", "", "the user's name")
@@ -120,6 +138,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 }
 
+// envInt reads a whole number from the environment; a value that is not one falls back to def
+// and is reported by the flag's own check when given on the command line instead.
+func envInt(key string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(key)); err == nil {
+		return v
+	}
+	return def
+}
+
 func envOr(key, def string) string {
 	if v := os.Getenv(key); v != "" {
 		return v
@@ -127,11 +154,11 @@ func envOr(key, def string) string {
 	return def
 }
 
-func serve(ctx context.Context, dbPath, addr string, demo, behindProxy bool, stderr io.Writer) error {
+func serve(ctx context.Context, dbPath, addr string, demo, behindProxy bool, opts sdkapi.Options, stderr io.Writer) error {
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	st, err := store.Open(ctx, dbPath)
+	st, err := openWritable(ctx, dbPath)
 	if err != nil {
 		return err
 	}
@@ -145,12 +172,13 @@ func serve(ctx context.Context, dbPath, addr string, demo, behindProxy bool, std
 	if err != nil {
 		return err
 	}
-	sdk, err := sdkapi.New(ctx, st, log, sdkapi.Options{})
+	sdk, err := sdkapi.New(ctx, st, log, opts)
 	if err != nil {
 		return err
 	}
 	sdk.Start()
 	h.OnPublish(sdk.Refresh)
+	h.OnHealth(sdk.Health)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	if behindProxy {
@@ -176,14 +204,48 @@ func serve(ctx context.Context, dbPath, addr string, demo, behindProxy bool, std
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
-	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	// Stop taking requests first, then write every event accepted so far, with its own deadline
-	// so that slow clients cannot use up the writer's time.
+	// Stop taking requests first (the batches being answered commit meanwhile), then stop the
+	// writer. A writer that cannot write fails its batches at once, so neither waits long.
 	shutErr := srv.Shutdown(shutCtx)
-	flushCtx, cancelFlush := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancelFlush()
-	return errors.Join(shutErr, sdk.Close(flushCtx))
+	closeCtx, cancelClose := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancelClose()
+	return errors.Join(shutErr, sdk.Close(closeCtx))
+}
+
+// openWritable opens the database for serve and checks that it can be written (the file, its
+// directory and the disk), so that a server that could not store what it acknowledges does not
+// start: the error says what to fix.
+func openWritable(ctx context.Context, dbPath string) (*store.Store, error) {
+	dir := filepath.Dir(dbPath)
+	probe, err := os.CreateTemp(dir, ".nami-write-check-*")
+	if err != nil {
+		return nil, fmt.Errorf("the directory %s of the database %s is not writable (SQLite keeps its journal beside the file): %w", dir, dbPath, err)
+	}
+	probe.Close()
+	os.Remove(probe.Name())
+	st, err := store.Open(ctx, dbPath)
+	if err != nil {
+		return nil, describeWriteProblem(dbPath, err)
+	}
+	if err := st.CheckWritable(ctx); err != nil {
+		st.Close()
+		return nil, describeWriteProblem(dbPath, err)
+	}
+	return st, nil
+}
+
+// describeWriteProblem words a failed write on the database for the operator.
+func describeWriteProblem(dbPath string, err error) error {
+	kind := store.WriteProblem(err)
+	switch {
+	case errors.Is(kind, store.ErrReadOnly):
+		return fmt.Errorf("the database %s is read-only: %w", dbPath, err)
+	case errors.Is(kind, store.ErrFull):
+		return fmt.Errorf("the disk of the database %s is full: %w", dbPath, err)
+	}
+	return fmt.Errorf("the database %s cannot be written: %w", dbPath, err)
 }
 
 // displayAddr turns ":8080" or "[::]:8080" into "localhost:8080" for the log.

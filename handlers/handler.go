@@ -20,6 +20,8 @@ type Handler struct {
 	shareKey []byte
 	// published is called after a release is stored, so the SDK API serves it at once.
 	published func(context.Context) error
+	// writable says whether the database takes writes, for /healthz; nil checks reads only.
+	writable func(context.Context) error
 }
 
 // New builds the Handler; it loads (or creates on first start) the secrets it needs from the store.

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"io/fs"
 	"net/http"
 	"time"
@@ -104,13 +105,31 @@ func (h *Handler) Routes(e *echo.Echo) {
 	app.POST(urls.PatternProduct+"/delete", h.DeleteProduct, edit)
 }
 
-// Health answers 200 when the database answers.
-func (h *Handler) Health(c echo.Context) error {
-	if _, err := h.store.CountUsers(c.Request().Context()); err != nil {
-		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
-	}
-	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+// healthAnswer is the body of /healthz.
+type healthAnswer struct {
+	Status string `json:"status"`           // ok or unavailable
+	Reason string `json:"reason,omitempty"` // why not ok
 }
+
+// Health answers 200 when the database answers reads and takes writes, and 503 with the reason
+// when it does not (a full disk, a read-only file); it recovers by itself when writes work again.
+func (h *Handler) Health(c echo.Context) error {
+	ctx := c.Request().Context()
+	if _, err := h.store.CountUsers(ctx); err != nil {
+		return c.JSON(http.StatusServiceUnavailable, healthAnswer{"unavailable", "the database cannot be read: " + err.Error()})
+	}
+	if h.writable != nil {
+		if err := h.writable(ctx); err != nil {
+			c.Response().Header().Set("Retry-After", "5")
+			return c.JSON(http.StatusServiceUnavailable, healthAnswer{"unavailable", err.Error()})
+		}
+	}
+	return c.JSON(http.StatusOK, healthAnswer{Status: "ok"})
+}
+
+// OnHealth sets the check /healthz makes that the database takes writes (the SDK API's event
+// writer knows best, since it writes the most).
+func (h *Handler) OnHealth(writable func(context.Context) error) { h.writable = writable }
 
 // requestLog writes one structured line per request.
 func (h *Handler) requestLog(next echo.HandlerFunc) echo.HandlerFunc {

@@ -67,6 +67,7 @@ func newSDKEnv(t *testing.T, opts sdkapi.Options) *sdkEnv {
 		t.Fatalf("sdkapi.New: %v", err)
 	}
 	h.OnPublish(sdk.Refresh)
+	h.OnHealth(sdk.Health)
 	e := echo.New()
 	h.Routes(e)
 	srv := httptest.NewServer(sdkapi.Combine(sdk, e))

@@ -1,6 +1,9 @@
 package sdkapi
 
 import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,15 +11,20 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"nami/engine"
+	"nami/events"
+	"nami/jsonmsg"
+	"nami/store"
 )
 
 // maxResolveBody is the largest resolve request body; a device's attributes fit in far less.
 const maxResolveBody = 64 << 10
 
 // maxDeviceID bounds a device id, which SDKs generate (a UUID is 36 characters).
-const maxDeviceID = 256
+const maxDeviceID = events.MaxDeviceID
 
 // resolveRequest is the body of POST .../resolve. Attributes are raw so that strings, numbers
 // and booleans can all be read as the engine's text.
@@ -31,7 +39,11 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b 
 
 // resolve answers POST /sdk/v1/platforms/{key}/resolve with the decision engine.Decide makes on
 // the published snapshot: {"release", "campaign", "variant", "holdout", "paywall"}.
-func (s *Server) resolve(w http.ResponseWriter, r *http.Request, e *liveRelease) {
+// When a campaign is chosen, the exposure is stored (through the events pipeline's group
+// commit) before the answer leaves; if it cannot be stored the decision is answered anyway,
+// since a device must never wait on analytics to show its app.
+func (s *Server) resolve(w http.ResponseWriter, r *http.Request, entry *liveEntry) {
+	e := entry.rel
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
 	body, tooLarge, err := readBody(r, (*bp)[:0], maxResolveBody)
@@ -50,7 +62,11 @@ func (s *Server) resolve(w http.ResponseWriter, r *http.Request, e *liveRelease)
 		return
 	}
 	dev.Attributes[engine.AttrPlatform] = e.store
-	d := engine.Decide(e.campaigns, label, dev, s.now())
+	now := s.now()
+	d := engine.Decide(e.campaigns, label, dev, now)
+	if d.Campaign != nil && (d.Holdout || d.Variant != nil) {
+		s.recordExposure(r.Context(), entry.platformID, label, dev.ID, d, now)
+	}
 
 	out := append(body[:0], `{"release":`...)
 	out = strconv.AppendInt(out, int64(e.number), 10)
@@ -136,7 +152,7 @@ func parseResolve(body []byte) (engine.Device, string, string) {
 func decodeResolve(body []byte) (resolveFields, string) {
 	var req resolveRequest
 	if err := json.Unmarshal(body, &req); err != nil {
-		return resolveFields{}, jsonProblem(body, err, resolveExample)
+		return resolveFields{}, jsonmsg.Problem(body, err, resolveExample)
 	}
 	f := resolveFields{label: req.Label, attributes: make(map[string]string, len(req.Attributes)+1)}
 	if req.DeviceID != nil {
@@ -180,49 +196,6 @@ func attributeText(raw json.RawMessage) (text string, sent bool, msg string) {
 	}
 }
 
-// jsonProblem says what is wrong with a JSON body, with the byte offset of a syntax error.
-func jsonProblem(body []byte, err error, example string) string {
-	var syntax *json.SyntaxError
-	var typeErr *json.UnmarshalTypeError
-	switch {
-	case len(body) == 0:
-		return "the body is empty; send a JSON object, e.g. " + example
-	case errors.As(err, &syntax):
-		return fmt.Sprintf("the body is not valid JSON: %s (at byte %d)", syntax.Error(), syntax.Offset)
-	case errors.As(err, &typeErr) && typeErr.Field == "":
-		return "the body must be a JSON object, not " + article(typeErr.Value) + ", e.g. " + example
-	case errors.As(err, &typeErr):
-		return fmt.Sprintf("%s must be %s, not %s", typeErr.Field, jsonKind(typeErr.Type.Kind().String()), article(typeErr.Value))
-	default:
-		return "the body could not be read as JSON: " + err.Error()
-	}
-}
-
-func article(jsonValue string) string {
-	switch jsonValue {
-	case "array", "object":
-		return "an " + jsonValue
-	case "null", "true", "false":
-		return jsonValue
-	}
-	return "a " + jsonValue
-}
-
-// jsonKind names a Go kind as the JSON value it reads.
-func jsonKind(kind string) string {
-	switch kind {
-	case "string", "ptr":
-		return "a string"
-	case "map", "struct":
-		return "an object"
-	case "slice", "array":
-		return "an array"
-	case "bool":
-		return "true or false"
-	}
-	return "a number"
-}
-
 // campaignIndex finds the campaign Decide chose in the slice it was given, or -1.
 func campaignIndex(campaigns []engine.Campaign, c *engine.Campaign) int {
 	for i := range campaigns {
@@ -244,4 +217,33 @@ func variantIndex(c *engine.Campaign, v *engine.Variant) int {
 		}
 	}
 	return -1
+}
+
+// exposureIDs numbers the exposures resolve records: a prefix random per process start, so ids
+// never repeat across restarts, and a counter.
+type exposureIDs struct {
+	prefix string
+	n      atomic.Uint64
+}
+
+func newExposureIDs() *exposureIDs {
+	var b [8]byte
+	rand.Read(b[:]) // never fails (crypto/rand)
+	return &exposureIDs{prefix: "resolve:" + hex.EncodeToString(b[:]) + ":"}
+}
+
+func (x *exposureIDs) next() string {
+	return x.prefix + strconv.FormatUint(x.n.Add(1), 36)
+}
+
+// recordExposure stores the exposure of a decision that chose a campaign.
+func (s *Server) recordExposure(ctx context.Context, platformID int64, label, device string, d engine.Decision, now time.Time) {
+	ev := store.Event{PlatformID: platformID, ID: s.exposureIDs.next(), Type: events.TypeExposure, DeviceID: device,
+		Placement: label, Campaign: d.Campaign.Ref, Holdout: d.Holdout, OccurredAt: now, ReceivedAt: now}
+	if d.Variant != nil {
+		ev.Variant, ev.Paywall = d.Variant.Ref, d.Variant.Paywall
+	}
+	if err := s.pipeline.Record(ctx, ev); err != nil {
+		s.pipeline.Refusals.Note(events.RefusedExposure, err.Error())
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"nami/events"
 	"nami/static"
 	"nami/store"
 )
@@ -24,8 +25,8 @@ import (
 //
 // Requests never touch SQLite: published snapshots are held in memory (see liveSet) and
 // reloaded when a release is published, by this process (Refresh) or by another one on the same
-// database (a poller notices within PollInterval). Events are queued in memory and written in
-// batches by one background writer.
+// database (a poller notices within PollInterval). Events are stored through one writer in
+// transactions that carry many requests' batches (package events); a 202 means committed.
 type Server struct {
 	store *store.Store
 	log   *slog.Logger
@@ -34,7 +35,8 @@ type Server struct {
 	live   atomic.Pointer[liveSet]
 	loadMu sync.Mutex // one Refresh at a time
 
-	events *eventQueue
+	pipeline    *events.Pipeline
+	exposureIDs *exposureIDs
 
 	pageCSS, pageJS string // inlined into web paywalls
 	pageCSP         []string
@@ -45,14 +47,11 @@ type Server struct {
 	stop     chan struct{}
 	stopOnce sync.Once
 	wg       sync.WaitGroup
-
-	lastQueueWarn atomic.Int64 // unix seconds of the last "queue full" log line
 }
 
 // Options tunes the SDK API; the zero value is the production setting.
 type Options struct {
-	QueueCapacity int           // events held in memory at most; default 200000
-	FlushInterval time.Duration // how long an event may wait for its batch; default 100ms
+	Events events.Options // rate limit, retention and back-pressure of the events route
 }
 
 // NewSDK builds the SDK API and loads the published snapshots.
@@ -75,7 +74,9 @@ func New(ctx context.Context, st *store.Store, log *slog.Logger, opts Options) (
 		stop:         make(chan struct{}),
 	}
 	s.pageCSP = []string{webPaywallCSP(s.pageJS)}
-	s.events = newEventQueue(st, log, opts.QueueCapacity, opts.FlushInterval)
+	s.pipeline = events.New(st, log, opts.Events)
+	s.pipeline.Start() // requests wait for its commits, so it runs as long as the server
+	s.exposureIDs = newExposureIDs()
 	if err := s.Refresh(ctx); err != nil {
 		return nil, err
 	}
@@ -90,14 +91,13 @@ func webPaywallCSP(script string) string {
 		"style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'"
 }
 
-// Start runs the poller and the event writer until Close.
+// Start runs the poller, which loads releases published by other processes, until Close.
 func (s *Server) Start() {
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
 		s.poll()
 	}()
-	s.events.start()
 }
 
 // poll reloads the snapshots when the database says something was published.
@@ -118,14 +118,23 @@ func (s *Server) poll() {
 	}
 }
 
-// Close stops the poller and writes every queued event before it returns; call it after the
-// HTTP server has stopped taking requests. It gives up when ctx ends and says how many
-// events were not written.
+// Close stops the poller and the event pipeline; call it after the HTTP server has stopped
+// taking requests, so that every batch being answered has been committed. It gives up when
+// ctx ends.
 func (s *Server) Close(ctx context.Context) error {
 	s.stopOnce.Do(func() { close(s.stop) })
 	s.wg.Wait()
-	return s.events.close(ctx)
+	return s.pipeline.Close(ctx)
 }
+
+// Health says whether the database takes event writes; nil when it does.
+func (s *Server) Health(ctx context.Context) error { return s.pipeline.Health(ctx) }
+
+// Refusals counts the event batches refused so far, by reason.
+func (s *Server) Refusals() map[string]int64 { return s.pipeline.Refusals.Counts() }
+
+// Pipeline is the event pipeline behind the events route, for retention runs and tests.
+func (s *Server) Pipeline() *events.Pipeline { return s.pipeline }
 
 // Release returns the release number a key is served, and whether the key is known and published.
 func (s *Server) Release(key string) (int, bool) {
@@ -163,7 +172,6 @@ var (
 	hdrAllowMethods   = []string{"GET, HEAD, POST, OPTIONS"}
 	hdrAllowHeaders   = []string{"Content-Type, If-None-Match"}
 	hdrPreflightAge   = []string{"86400"}
-	hdrRetryAfter     = []string{"1"}
 	hdrNoReferrer     = []string{"no-referrer"}
 	hdrAllowGet       = []string{"GET, HEAD, OPTIONS"}
 	hdrAllowPost      = []string{"POST, OPTIONS"}
@@ -237,7 +245,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "config":
 		s.config(w, r, e.rel)
 	case "resolve":
-		s.resolve(w, r, e.rel)
+		s.resolve(w, r, e)
 	case "paywalls":
 		s.paywallPage(w, r, e.rel, ref)
 	}
@@ -267,6 +275,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, code, 
 		level = slog.LevelError
 	}
 	s.log.Log(r.Context(), level, "sdk request failed", "method", r.Method, "path", r.URL.Path, "status", status, "error", msg)
+	s.writeError(w, status, code, msg)
+}
+
+// writeError answers {"error": code, "message": msg}.
+func (s *Server) writeError(w http.ResponseWriter, status int, code, msg string) {
 	body, err := encodeJSON(struct {
 		Error   string `json:"error"`
 		Message string `json:"message"`

@@ -36,6 +36,8 @@ type Store struct {
 	w      *sql.DB // one writer connection
 	r      *sql.DB // a pool of readers
 	Now    func() time.Time
+
+	inserts eventInserts // prepared event INSERTs on the writer connection
 }
 
 // Reader holds every read query; Store reads through the reader pool and Tx inside its transaction,

@@ -1,0 +1,192 @@
+package events
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"nami/store"
+)
+
+// Options tunes the pipeline; the zero value of each field is the production setting.
+type Options struct {
+	// Rate is how many events per second each platform key may send (a burst of one second's
+	// worth); 0 means the default, 10,000, and a negative value means no limit.
+	Rate int
+	// RetentionDays is how long raw events are kept; default 400.
+	RetentionDays int
+	// MaxWait is how long a request waits for its batch's commit before it is answered busy; default 5 s.
+	MaxWait time.Duration
+	// MaxQueued is how many events may wait for the writer before batches are refused as busy; default 100,000.
+	MaxQueued int
+	// RetentionEvery is how often old events are looked for; default an hour.
+	RetentionEvery time.Duration
+}
+
+const (
+	// DefaultRate is the events per second a platform key may send unless configured otherwise.
+	DefaultRate = 10_000
+	// DefaultRetentionDays is how long raw events are kept unless configured otherwise.
+	DefaultRetentionDays = 400
+	// eventsPerTx is the most events one transaction commits, so a publish never waits long.
+	eventsPerTx = 5000
+)
+
+// Pipeline takes event batches from the SDK API to the database: it limits each platform key,
+// stores batches durably with group commit, and deletes raw events past their retention.
+type Pipeline struct {
+	store     Store
+	log       *slog.Logger
+	w         *writer
+	limits    *limiter // nil when there is no limit
+	retention time.Duration
+	every     time.Duration
+	Refusals  *Refusals
+
+	startOnce sync.Once
+	stop      chan struct{}
+	wg        sync.WaitGroup
+	now       func() time.Time
+}
+
+// New builds a pipeline over st; Start runs it.
+func New(st Store, log *slog.Logger, opts Options) *Pipeline {
+	if opts.Rate == 0 {
+		opts.Rate = DefaultRate
+	}
+	if opts.RetentionDays <= 0 {
+		opts.RetentionDays = DefaultRetentionDays
+	}
+	if opts.MaxWait <= 0 {
+		opts.MaxWait = 5 * time.Second
+	}
+	if opts.MaxQueued <= 0 {
+		opts.MaxQueued = 100_000
+	}
+	if opts.RetentionEvery <= 0 {
+		opts.RetentionEvery = time.Hour
+	}
+	p := &Pipeline{store: st, log: log, w: newWriter(st, log, eventsPerTx, int64(opts.MaxQueued), opts.MaxWait),
+		retention: time.Duration(opts.RetentionDays) * 24 * time.Hour, every: opts.RetentionEvery,
+		Refusals: newRefusals(log), stop: make(chan struct{}), now: func() time.Time { return time.Now().UTC() }}
+	if opts.Rate > 0 {
+		p.limits = newLimiter(float64(opts.Rate))
+	}
+	return p
+}
+
+// Start runs the writer and the retention loop until Close.
+func (p *Pipeline) Start() {
+	p.startOnce.Do(func() {
+		p.wg.Add(2)
+		go func() { defer p.wg.Done(); p.w.run() }()
+		go func() { defer p.wg.Done(); p.retain() }()
+	})
+}
+
+// Close stops taking batches and waits until every batch handed to the writer is committed (or
+// has failed), at most until ctx ends.
+func (p *Pipeline) Close(ctx context.Context) error {
+	p.Start() // a pipeline that never ran still answers what it holds
+	err := p.w.close(ctx)
+	select {
+	case <-p.stop:
+	default:
+		close(p.stop)
+	}
+	p.wg.Wait()
+	return err
+}
+
+// Result is what became of an accepted batch: events newly stored, and events whose id the
+// platform had already stored (a retried batch).
+type Result struct {
+	Accepted, Duplicates int
+}
+
+// RateLimitError refuses a batch from a key over its rate; RetryAfter is when it would fit.
+type RateLimitError struct {
+	RetryAfter time.Duration
+	Rate       int
+}
+
+func (e *RateLimitError) Error() string {
+	return fmt.Sprintf("this key sends more than %d events a second; send the batch again after %s", e.Rate, e.RetryAfter)
+}
+
+// Ingest stores a checked batch from one platform and returns once it is committed. It refuses
+// the batch whole with a *RateLimitError, ErrBusy, ErrUnavailable, ErrClosed or ctx's error.
+func (p *Pipeline) Ingest(ctx context.Context, platformID int64, batch []store.Event) (Result, error) {
+	if p.limits != nil {
+		if wait := p.limits.take(platformID, len(batch), time.Now()); wait > 0 {
+			return Result{}, &RateLimitError{RetryAfter: wait, Rate: int(p.limits.rate)}
+		}
+	}
+	stored, err := p.w.write(ctx, batch, true)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Accepted: stored, Duplicates: len(batch) - stored}, nil
+}
+
+// Record stores events the server itself observed (the exposures resolve decides), through the
+// same writer and without the rate limit; it returns once they are committed.
+func (p *Pipeline) Record(ctx context.Context, evs ...store.Event) error {
+	_, err := p.w.write(ctx, evs, false)
+	return err
+}
+
+// Health says whether the database takes writes: the last write's outcome, checked anew with
+// a small write when nothing was written for a while.
+func (p *Pipeline) Health(ctx context.Context) error {
+	if err := p.w.health.err(); err != nil {
+		return err
+	}
+	if p.w.health.sinceOK() < 10*time.Second {
+		return nil
+	}
+	return p.w.check(ctx)
+}
+
+// retain deletes raw events past their retention every p.every, in small batches with pauses,
+// so ingestion keeps its pace.
+func (p *Pipeline) retain() {
+	t := time.NewTicker(p.every)
+	defer t.Stop()
+	for {
+		select {
+		case <-p.stop:
+			return
+		case <-t.C:
+			if _, err := p.Prune(context.Background()); err != nil {
+				p.log.Error("events: deleting old events", "err", err)
+			}
+		}
+	}
+}
+
+// pruneBatch is how many events one retention transaction deletes at most.
+const pruneBatch = 2000
+
+// Prune deletes every raw event received more than the retention ago and says how many.
+func (p *Pipeline) Prune(ctx context.Context) (int, error) {
+	cutoff := p.now().Add(-p.retention)
+	total := 0
+	for {
+		n, err := p.store.DeleteEventsReceivedBefore(ctx, cutoff, pruneBatch)
+		total += n
+		if err != nil || n == 0 {
+			return total, err
+		}
+		select {
+		case <-p.stop:
+			return total, nil
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// SetClock replaces the clock retention reads; for tests.
+func (p *Pipeline) SetClock(now func() time.Time) { p.now = now }
