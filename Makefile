@@ -40,11 +40,16 @@ LOAD_PORT  ?= 18181
 LOAD_FLAGS ?=
 
 .PHONY: load
-load: ## Load-test the SDK API on 127.0.0.1 (demo app, temp DB) beside a bare net/http handler
+load: ## Load-test the SDK API on 127.0.0.1 (demo app, temp DB, no events rate limit) beside a bare net/http handler
 	@set -e; tmp=$$(mktemp -d); pid=; \
-	trap 'if [ -n "$$pid" ]; then kill $$pid; wait $$pid 2>/dev/null || true; fi; rm -rf $$tmp' EXIT; \
+	trap 'if [ -n "$$pid" ]; then kill $$pid; wait $$pid 2>/dev/null || true; fi; \
+		if grep -qE "\"level\":\"(ERROR|WARN)\"" $$tmp/serve.log 2>/dev/null; then \
+			echo "serve log: $$(grep -cE "\"level\":\"ERROR\"" $$tmp/serve.log) ERROR and $$(grep -cE "\"level\":\"WARN\"" $$tmp/serve.log) WARN lines (first 20):"; \
+			grep -E "\"level\":\"(ERROR|WARN)\"" $$tmp/serve.log | head -n 20; \
+		else echo "serve log: no ERROR or WARN lines"; fi; \
+		rm -rf $$tmp' EXIT; \
 	$(GO) build -o $$tmp/nami . ; $(GO) build -o $$tmp/loadgen ./cmd/loadgen; \
 	$$tmp/nami apply --db $$tmp/load.db -f catalog/demo.json >/dev/null; \
 	$$tmp/nami publish --db $$tmp/load.db --app calm-sky --note "load test" >/dev/null; \
-	$$tmp/nami serve --db $$tmp/load.db --addr 127.0.0.1:$(LOAD_PORT) 2>$$tmp/serve.log & pid=$$!; \
+	$$tmp/nami serve --db $$tmp/load.db --addr 127.0.0.1:$(LOAD_PORT) --events-rate 0 2>$$tmp/serve.log & pid=$$!; \
 	$$tmp/loadgen -url http://127.0.0.1:$(LOAD_PORT) -db $$tmp/load.db $(LOAD_FLAGS)

@@ -53,7 +53,8 @@ type writer struct {
 	mu     sync.RWMutex // held for reading while a job is handed over, for writing by close
 	closed bool
 
-	health health
+	health     health
+	lastCommit time.Time // when the last transaction ended; only the writer goroutine uses it
 
 	stop chan struct{}
 	done chan struct{}
@@ -164,16 +165,41 @@ func (w *writer) run() {
 	}
 }
 
+// linger is how long the writer waits for more batches before committing a small group while
+// it is busy: many small requests (the exposures resolve records) then share a commit instead of
+// paying for one each. When it is idle it commits at once.
+const linger = 500 * time.Microsecond
+
+// lingerBelow is the group size under which the writer lingers.
+const lingerBelow = 200
+
 // collect takes first and whatever else is waiting, up to maxTx events, for one transaction.
 func (w *writer) collect(first *job) []*job {
 	group := []*job{first}
 	n := len(first.batch)
+	busy := time.Since(w.lastCommit) < 2*time.Millisecond
+	var deadline <-chan time.Time
 	for n < w.maxTx {
 		select {
 		case j := <-w.jobs:
 			group = append(group, j)
 			n += len(j.batch)
+			continue
 		default:
+		}
+		if !busy || n >= lingerBelow {
+			return group
+		}
+		if deadline == nil {
+			t := time.NewTimer(linger)
+			defer t.Stop()
+			deadline = t.C
+		}
+		select {
+		case j := <-w.jobs:
+			group = append(group, j)
+			n += len(j.batch)
+		case <-deadline:
 			return group
 		}
 	}
@@ -209,6 +235,7 @@ func (w *writer) commit(group []*job) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		stored, err := w.store.CommitEvents(ctx, batches)
 		cancel()
+		w.lastCommit = time.Now()
 		if err != nil {
 			err = w.health.failed(w.log, err)
 		} else {
