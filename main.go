@@ -178,7 +178,7 @@ func serve(ctx context.Context, dbPath, addr string, demo, behindProxy bool, opt
 	}
 	sdk.Start()
 	h.OnPublish(sdk.Refresh)
-	h.OnHealth(sdk.Health)
+	h.OnHealth(sdk.Health, sdk.Refusals)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	if behindProxy {

@@ -22,6 +22,7 @@ type Handler struct {
 	published func(context.Context) error
 	// writable says whether the database takes writes, for /healthz; nil checks reads only.
 	writable func(context.Context) error
+	refused  func() map[string]int64
 }
 
 // New builds the Handler; it loads (or creates on first start) the secrets it needs from the store.

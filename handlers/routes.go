@@ -107,8 +107,9 @@ func (h *Handler) Routes(e *echo.Echo) {
 
 // healthAnswer is the body of /healthz.
 type healthAnswer struct {
-	Status string `json:"status"`           // ok or unavailable
-	Reason string `json:"reason,omitempty"` // why not ok
+	Status  string           `json:"status"`                   // ok or unavailable
+	Reason  string           `json:"reason,omitempty"`         // why not ok
+	Refused map[string]int64 `json:"events_refused,omitempty"` // event batches refused since start, by reason
 }
 
 // Health answers 200 when the database answers reads and takes writes, and 503 with the reason
@@ -116,20 +117,26 @@ type healthAnswer struct {
 func (h *Handler) Health(c echo.Context) error {
 	ctx := c.Request().Context()
 	if _, err := h.store.CountUsers(ctx); err != nil {
-		return c.JSON(http.StatusServiceUnavailable, healthAnswer{"unavailable", "the database cannot be read: " + err.Error()})
+		return c.JSON(http.StatusServiceUnavailable, healthAnswer{Status: "unavailable", Reason: "the database cannot be read: " + err.Error()})
+	}
+	var refused map[string]int64
+	if h.refused != nil {
+		refused = h.refused()
 	}
 	if h.writable != nil {
 		if err := h.writable(ctx); err != nil {
 			c.Response().Header().Set("Retry-After", "5")
-			return c.JSON(http.StatusServiceUnavailable, healthAnswer{"unavailable", err.Error()})
+			return c.JSON(http.StatusServiceUnavailable, healthAnswer{"unavailable", err.Error(), refused})
 		}
 	}
-	return c.JSON(http.StatusOK, healthAnswer{Status: "ok"})
+	return c.JSON(http.StatusOK, healthAnswer{Status: "ok", Refused: refused})
 }
 
-// OnHealth sets the check /healthz makes that the database takes writes (the SDK API's event
-// writer knows best, since it writes the most).
-func (h *Handler) OnHealth(writable func(context.Context) error) { h.writable = writable }
+// OnHealth sets what /healthz asks the SDK API: whether the database takes writes (its event
+// writer knows best, since it writes the most) and how many event batches it refused.
+func (h *Handler) OnHealth(writable func(context.Context) error, refused func() map[string]int64) {
+	h.writable, h.refused = writable, refused
+}
 
 // requestLog writes one structured line per request.
 func (h *Handler) requestLog(next echo.HandlerFunc) echo.HandlerFunc {

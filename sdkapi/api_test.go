@@ -67,7 +67,7 @@ func newSDKEnv(t *testing.T, opts sdkapi.Options) *sdkEnv {
 		t.Fatalf("sdkapi.New: %v", err)
 	}
 	h.OnPublish(sdk.Refresh)
-	h.OnHealth(sdk.Health)
+	h.OnHealth(sdk.Health, sdk.Refusals)
 	e := echo.New()
 	h.Routes(e)
 	srv := httptest.NewServer(sdkapi.Combine(sdk, e))

@@ -242,8 +242,8 @@ func TestSDKEventsWhenTheDiskIsFull(t *testing.T) {
 	}
 	health := env.do("GET", "/healthz", "")
 	wantSDKStatus(t, health, http.StatusServiceUnavailable)
-	if !strings.Contains(string(health.body), "disk is full") {
-		t.Errorf("/healthz says %s, want the reason", health.body)
+	if !strings.Contains(string(health.body), "disk is full") || !strings.Contains(string(health.body), `"unavailable":1`) {
+		t.Errorf("/healthz says %s, want the reason and the count of batches refused", health.body)
 	}
 	// While it cannot write, batches are refused at once, and config still answers.
 	wantSDKError(t, env.do("POST", eventsPath(demoIOS), eventBatch("full", 1, "d2")), http.StatusServiceUnavailable, "unavailable")
