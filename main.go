@@ -264,13 +264,9 @@ func loadDemo(ctx context.Context, st *store.Store, log *slog.Logger) error {
 	if err != nil || len(apps) > 0 {
 		return err
 	}
-	f, err := catalog.Parse(strings.NewReader(string(catalog.Demo)))
+	res, err := catalog.ApplyDemo(ctx, st, "demo")
 	if err != nil {
-		return fmt.Errorf("demo catalog: %w", err)
-	}
-	res, err := catalog.Apply(ctx, st, f, "demo")
-	if err != nil {
-		return fmt.Errorf("demo catalog: %w", err)
+		return err
 	}
 	// Publish it too, so the SDK API answers from the first start (devices only see releases).
 	rel, err := publish.Publish(ctx, st, res.App, "demo", "Demo catalog")

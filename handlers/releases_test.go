@@ -1,7 +1,6 @@
 package handlers_test
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"net/url"
@@ -268,12 +267,8 @@ func TestReleaseSnapshotDownload(t *testing.T) {
 // applySDKDemo loads the demo app (four platforms, paywalls, campaigns) into st.
 func applySDKDemo(t testing.TB, st *store.Store) {
 	t.Helper()
-	f, err := catalog.Parse(bytes.NewReader(catalog.Demo))
-	if err != nil {
-		t.Fatalf("catalog.Parse(Demo): %v", err)
-	}
-	if _, err := catalog.Apply(context.Background(), st, f, "test"); err != nil {
-		t.Fatalf("catalog.Apply(Demo): %v", err)
+	if _, err := catalog.ApplyDemo(context.Background(), st, "test"); err != nil {
+		t.Fatal(err)
 	}
 }
 

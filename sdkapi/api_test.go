@@ -85,12 +85,8 @@ func newSDKEnv(t *testing.T, opts sdkapi.Options) *sdkEnv {
 // applySDKDemo loads the demo app (four platforms, paywalls, campaigns) into st.
 func applySDKDemo(t testing.TB, st *store.Store) {
 	t.Helper()
-	f, err := catalog.Parse(bytes.NewReader(catalog.Demo))
-	if err != nil {
-		t.Fatalf("catalog.Parse(Demo): %v", err)
-	}
-	if _, err := catalog.Apply(context.Background(), st, f, "test"); err != nil {
-		t.Fatalf("catalog.Apply(Demo): %v", err)
+	if _, err := catalog.ApplyDemo(context.Background(), st, "test"); err != nil {
+		t.Fatal(err)
 	}
 }
 
