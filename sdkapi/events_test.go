@@ -400,3 +400,36 @@ func TestSDKEventsRetentionDeletesOnlyOldEvents(t *testing.T) {
 		t.Errorf("a second run deleted %d (%v), want 0", again, err)
 	}
 }
+
+func TestSDKShutdownDoesNotWaitForAWriterThatCannotWrite(t *testing.T) {
+	env := newSDKEnv(t, sdkapi.Options{})
+	ctx := context.Background()
+	pages, err := env.st.PageCount(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := env.st.LimitPages(ctx, pages); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for c := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a := env.do("POST", eventsPath(demoIOS), eventBatch(fmt.Sprintf("s%d", c), 500, "d1"))
+			if a.status != http.StatusServiceUnavailable {
+				t.Errorf("a batch on a full disk: %d %s, want 503", a.status, a.body)
+			}
+		}()
+	}
+	wg.Wait()
+	// serve gives the pipeline 5 seconds; failed batches are answered at once, so it needs none of them.
+	closeCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := env.sdk.Close(closeCtx); err != nil {
+		t.Errorf("Close with a writer that cannot write: %v", err)
+	}
+	if n := countEvents(t, env.st, 0); n != 0 {
+		t.Errorf("%d events stored on a full disk", n)
+	}
+}
