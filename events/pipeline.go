@@ -71,6 +71,7 @@ func New(st Store, log *slog.Logger, opts Options) *Pipeline {
 	p := &Pipeline{store: st, log: log, w: newWriter(st, log, eventsPerTx, int64(opts.MaxQueued), opts.MaxWait),
 		retention: time.Duration(opts.RetentionDays) * 24 * time.Hour, every: opts.RetentionEvery,
 		Refusals: newRefusals(log), stop: make(chan struct{}), now: func() time.Time { return time.Now().UTC() }}
+	p.w.unrecorded = func(err error) { p.Refusals.Note(RefusedExposure, err.Error()) }
 	if opts.Rate > 0 {
 		p.limits = newLimiter(float64(opts.Rate))
 	}
@@ -131,11 +132,20 @@ func (p *Pipeline) Ingest(ctx context.Context, platformID int64, batch []store.E
 	return Result{Accepted: stored, Duplicates: len(batch) - stored}, nil
 }
 
-// Record stores events the server itself observed (the exposures resolve decides), through the
-// same writer and without the rate limit; it returns once they are committed.
-func (p *Pipeline) Record(ctx context.Context, evs ...store.Event) error {
-	_, err := p.w.write(ctx, evs, false)
-	return err
+// Record hands events the server itself observed (the exposures resolve decides) to the same
+// writer, without the rate limit, and returns at once: they are committed with the next group,
+// within milliseconds, so that resolve never waits on analytics. Shutdown commits every event
+// handed over; only a crash in those milliseconds can lose them. What cannot be stored is
+// counted as a refusal (exposure_not_recorded).
+func (p *Pipeline) Record(evs ...store.Event) {
+	if err := p.w.health.err(); err != nil {
+		p.Refusals.Note(RefusedExposure, err.Error())
+		return
+	}
+	j := &job{batch: evs, result: make(chan jobResult, 1)}
+	if err := p.w.hand(j); err != nil {
+		p.Refusals.Note(RefusedExposure, err.Error())
+	}
 }
 
 // Health says whether the database takes writes: the last write's outcome, checked anew with

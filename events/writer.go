@@ -47,8 +47,11 @@ type writer struct {
 	maxQueued int64         // events waiting at most; more answers ErrBusy at once
 	maxWait   time.Duration // how long a caller waits for its commit before ErrBusy
 
-	jobs   chan *job
-	queued atomic.Int64 // events handed to the writer and not yet committed or failed
+	jobs chan *job
+	// unrecorded is told of each uncounted job (resolve's exposures, whose callers do not wait)
+	// whose transaction failed.
+	unrecorded func(error)
+	queued     atomic.Int64 // events handed to the writer and not yet committed or failed
 
 	mu     sync.RWMutex // held for reading while a job is handed over, for writing by close
 	closed bool
@@ -166,8 +169,8 @@ func (w *writer) run() {
 }
 
 // linger is how long the writer waits for more batches before committing a small group while
-// it is busy: many small requests (the exposures resolve records) then share a commit instead of
-// paying for one each. When it is idle it commits at once.
+// it is busy: many small requests then share a commit instead of paying for one each. When it is
+// idle it commits at once.
 const linger = 500 * time.Microsecond
 
 // lingerBelow is the group size under which the writer lingers.
@@ -255,6 +258,9 @@ func (w *writer) commit(group []*job) {
 		for _, j := range mergedJobs {
 			w.queued.Add(-int64(len(j.batch)))
 			j.result <- jobResult{stored: len(j.batch), err: err}
+			if err != nil && w.unrecorded != nil {
+				w.unrecorded(err)
+			}
 		}
 	}
 	if len(checks) > 0 {

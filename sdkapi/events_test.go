@@ -333,14 +333,8 @@ func TestSDKResolveRecordsTheExposure(t *testing.T) {
 	if err := json.Unmarshal(a.body, &got); err != nil || got.Campaign == nil {
 		t.Fatalf("resolve chose no campaign (%v): %s", err, a.body)
 	}
-	// The exposure is stored when the answer arrives.
-	evs, err := env.st.Events(context.Background(), ios, 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(evs) != 1 {
-		t.Fatalf("%d events stored after one resolve, want the exposure", len(evs))
-	}
+	// The exposure is committed with the writer's next group, within milliseconds.
+	evs := waitForEvents(t, env.st, ios, 1)
 	ex := evs[0]
 	if ex.Type != "exposure" || !strings.HasPrefix(ex.ID, "resolve:") || ex.DeviceID != "dev-42" || ex.Placement != "onboarding" ||
 		ex.Campaign != got.Campaign.Ref || ex.Holdout != got.Holdout {
@@ -352,13 +346,36 @@ func TestSDKResolveRecordsTheExposure(t *testing.T) {
 	// A label no campaign serves records nothing.
 	a = env.do("POST", resolvePath(demoIOS), `{"device_id":"dev-42","label":"no-such-placement"}`)
 	wantSDKStatus(t, a, http.StatusOK)
-	if n := countEvents(t, env.st, ios); n != 1 {
-		t.Errorf("%d events after a resolve that chose nothing, want still 1", n)
-	}
-	// Two resolves are two exposures with distinct ids.
+	// Two resolves are two exposures with distinct ids. Close commits whatever was handed over.
 	env.do("POST", resolvePath(demoIOS), `{"device_id":"dev-42","label":"onboarding","attributes":{"country":"US"}}`)
-	if n := countEvents(t, env.st, ios); n != 2 {
-		t.Errorf("%d events after a second resolve, want 2", n)
+	if err := env.sdk.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	evs, err := env.st.Events(context.Background(), ios, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 2 || evs[0].ID == evs[1].ID || evs[1].Type != "exposure" {
+		t.Errorf("after three resolves, one of which chose nothing: %+v, want two exposures", evs)
+	}
+}
+
+// waitForEvents waits up to 5 seconds until a platform has n events stored, and returns them.
+func waitForEvents(t *testing.T, st *store.Store, platform int64, n int) []store.Event {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		evs, err := st.Events(context.Background(), platform, n+10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(evs) >= n || time.Now().After(deadline) {
+			if len(evs) != n {
+				t.Fatalf("%d events stored, want %d", len(evs), n)
+			}
+			return evs
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 

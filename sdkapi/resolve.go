@@ -1,7 +1,6 @@
 package sdkapi
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -39,9 +38,9 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b 
 
 // resolve answers POST /sdk/v1/platforms/{key}/resolve with the decision engine.Decide makes on
 // the published snapshot: {"release", "campaign", "variant", "holdout", "paywall"}.
-// When a campaign is chosen, the exposure is stored (through the events pipeline's group
-// commit) before the answer leaves; if it cannot be stored the decision is answered anyway,
-// since a device must never wait on analytics to show its app.
+// When a campaign is chosen, the exposure is handed to the events pipeline's writer, which
+// commits it with the next group (within milliseconds); the answer does not wait for it, since a
+// device must never wait on analytics to show its app.
 func (s *Server) resolve(w http.ResponseWriter, r *http.Request, entry *liveEntry) {
 	e := entry.rel
 	bp := bufPool.Get().(*[]byte)
@@ -65,7 +64,7 @@ func (s *Server) resolve(w http.ResponseWriter, r *http.Request, entry *liveEntr
 	now := s.now()
 	d := engine.Decide(e.campaigns, label, dev, now)
 	if d.Campaign != nil && (d.Holdout || d.Variant != nil) {
-		s.recordExposure(r.Context(), entry.platformID, label, dev.ID, d, now)
+		s.recordExposure(entry.platformID, label, dev.ID, d, now)
 	}
 
 	out := append(body[:0], `{"release":`...)
@@ -237,13 +236,11 @@ func (x *exposureIDs) next() string {
 }
 
 // recordExposure stores the exposure of a decision that chose a campaign.
-func (s *Server) recordExposure(ctx context.Context, platformID int64, label, device string, d engine.Decision, now time.Time) {
+func (s *Server) recordExposure(platformID int64, label, device string, d engine.Decision, now time.Time) {
 	ev := store.Event{PlatformID: platformID, ID: s.exposureIDs.next(), Type: events.TypeExposure, DeviceID: device,
 		Placement: label, Campaign: d.Campaign.Ref, Holdout: d.Holdout, OccurredAt: now, ReceivedAt: now}
 	if d.Variant != nil {
 		ev.Variant, ev.Paywall = d.Variant.Ref, d.Variant.Paywall
 	}
-	if err := s.pipeline.Record(ctx, ev); err != nil {
-		s.pipeline.Refusals.Note(events.RefusedExposure, err.Error())
-	}
+	s.pipeline.Record(ev)
 }
