@@ -76,8 +76,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		addr := fs.String("addr", envOr("NAMI_ADDR", ":8080"), "the address to listen on")
 		demo := fs.Bool("demo", false, "load the demo app when the database has no apps")
 		proxy := fs.Bool("behind-proxy", os.Getenv("NAMI_BEHIND_PROXY") == "1", "trust X-Forwarded-For from a reverse proxy for client addresses")
-		rate := fs.Int("events-rate", envInt("NAMI_EVENTS_RATE", events.DefaultRate), "events per second each SDK key may send (0: no limit)")
-		retention := fs.Int("events-retention-days", envInt("NAMI_EVENTS_RETENTION_DAYS", events.DefaultRetentionDays), "days raw events are kept")
+		defRate, err := envInt("NAMI_EVENTS_RATE", events.DefaultRate)
+		if err != nil {
+			return err
+		}
+		defRetention, err := envInt("NAMI_EVENTS_RETENTION_DAYS", events.DefaultRetentionDays)
+		if err != nil {
+			return err
+		}
+		rate := fs.Int("events-rate", defRate, "events per second each SDK key may send (0: no limit)")
+		retention := fs.Int("events-retention-days", defRetention, "days raw events are kept")
 		if err := fs.Parse(rest); err != nil {
 			return err
 		}
@@ -138,13 +146,17 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 }
 
-// envInt reads a whole number from the environment; a value that is not one falls back to def
-// and is reported by the flag's own check when given on the command line instead.
-func envInt(key string, def int) int {
-	if v, err := strconv.Atoi(os.Getenv(key)); err == nil {
-		return v
+// envInt reads a whole number from the environment, def when the variable is unset or empty.
+func envInt(key string, def int) (int, error) {
+	raw := os.Getenv(key)
+	if raw == "" {
+		return def, nil
 	}
-	return def
+	v, err := strconv.Atoi(raw)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %q is not a whole number", key, raw)
+	}
+	return v, nil
 }
 
 func envOr(key, def string) string {

@@ -272,3 +272,31 @@ func TestUnknownCommandAndHelp(t *testing.T) {
 		t.Error("`user remove` succeeded")
 	}
 }
+
+func TestServeRefusesBadEventSettings(t *testing.T) {
+	db := tempDB(t)
+	for _, tc := range []struct {
+		env, value string
+		args       []string
+		want       string
+	}{
+		{"NAMI_EVENTS_RATE", "fast", nil, `NAMI_EVENTS_RATE: "fast" is not a whole number`},
+		{"NAMI_EVENTS_RETENTION_DAYS", "1y", nil, `NAMI_EVENTS_RETENTION_DAYS: "1y" is not a whole number`},
+		{"", "", []string{"--events-rate", "-5"}, "--events-rate: -5 is negative"},
+		{"", "", []string{"--events-retention-days", "0"}, "--events-retention-days: 0 is too short"},
+	} {
+		if tc.env != "" {
+			t.Setenv(tc.env, tc.value)
+		}
+		_, _, err := cli(t, "", append([]string{"serve", "--db", db, "--addr", "127.0.0.1:0"}, tc.args...)...)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("serve with %s=%s %v: %v, want %q", tc.env, tc.value, tc.args, err, tc.want)
+		}
+		if tc.env != "" {
+			t.Setenv(tc.env, "")
+		}
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Errorf("serve created %s although its settings were refused", db)
+	}
+}

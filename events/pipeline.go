@@ -125,7 +125,7 @@ func (p *Pipeline) Ingest(ctx context.Context, platformID int64, batch []store.E
 			return Result{}, &RateLimitError{RetryAfter: wait, Rate: int(p.limits.rate)}
 		}
 	}
-	stored, err := p.w.write(ctx, batch, true)
+	stored, err := p.w.write(ctx, batch)
 	if err != nil {
 		return Result{}, err
 	}
@@ -142,7 +142,7 @@ func (p *Pipeline) Record(evs ...store.Event) {
 		p.Refusals.Note(RefusedExposure, err.Error())
 		return
 	}
-	j := &job{batch: evs, result: make(chan jobResult, 1)}
+	j := &job{batch: evs, detached: true, result: make(chan jobResult, 1)}
 	if err := p.w.hand(j); err != nil {
 		p.Refusals.Note(RefusedExposure, err.Error())
 	}
@@ -197,6 +197,3 @@ func (p *Pipeline) Prune(ctx context.Context) (int, error) {
 		}
 	}
 }
-
-// SetClock replaces the clock retention reads; for tests.
-func (p *Pipeline) SetClock(now func() time.Time) { p.now = now }

@@ -48,7 +48,7 @@ type writer struct {
 	maxWait   time.Duration // how long a caller waits for its commit before ErrBusy
 
 	jobs chan *job
-	// unrecorded is told of each uncounted job (resolve's exposures, whose callers do not wait)
+	// unrecorded is told of each detached job (resolve's exposures, whose callers do not wait)
 	// whose transaction failed.
 	unrecorded func(error)
 	queued     atomic.Int64 // events handed to the writer and not yet committed or failed
@@ -65,10 +65,10 @@ type writer struct {
 
 // job is one caller's batch, or a write check when batch is nil.
 type job struct {
-	batch   []store.Event
-	counted bool // the caller wants to know how many were new; uncounted batches are merged
-	result  chan jobResult
-	gaveUp  atomic.Bool // the caller stopped waiting; skip the batch if it is not written yet
+	batch    []store.Event
+	detached bool // nobody waits for the answer (resolve's exposures): merged with the other detached batches
+	result   chan jobResult
+	gaveUp   atomic.Bool // the caller stopped waiting; skip the batch if it is not written yet
 }
 
 type jobResult struct {
@@ -83,11 +83,11 @@ func newWriter(st Store, log *slog.Logger, maxTx int, maxQueued int64, maxWait t
 
 // write hands batch to the writer and waits for its transaction; it returns how many events
 // were new. ctx bounds the wait, and so does maxWait.
-func (w *writer) write(ctx context.Context, batch []store.Event, counted bool) (int, error) {
+func (w *writer) write(ctx context.Context, batch []store.Event) (int, error) {
 	if err := w.health.err(); err != nil {
 		return 0, err
 	}
-	j := &job{batch: batch, counted: counted, result: make(chan jobResult, 1)}
+	j := &job{batch: batch, result: make(chan jobResult, 1)}
 	if err := w.hand(j); err != nil {
 		return 0, err
 	}
@@ -212,7 +212,7 @@ func (w *writer) collect(first *job) []*job {
 // commit writes a group's batches in one transaction and answers every job in it.
 func (w *writer) commit(group []*job) {
 	var batches [][]store.Event
-	var owners []*job // owners[i] answers for batches[i]; nil for the merged uncounted batch
+	var owners []*job // owners[i] answers for batches[i]; nil for the merged detached batches
 	var merged []store.Event
 	var mergedJobs, checks []*job
 	for _, j := range group {
@@ -222,7 +222,7 @@ func (w *writer) commit(group []*job) {
 		case j.gaveUp.Load():
 			w.queued.Add(-int64(len(j.batch)))
 			j.result <- jobResult{err: ErrBusy}
-		case !j.counted:
+		case j.detached:
 			merged = append(merged, j.batch...)
 			mergedJobs = append(mergedJobs, j)
 		default:
