@@ -23,6 +23,9 @@ type Options struct {
 	MaxQueued int
 	// RetentionEvery is how often old events are looked for; default an hour.
 	RetentionEvery time.Duration
+	// AggregateEvery is how often committed events are folded into the analytics aggregates;
+	// default a second.
+	AggregateEvery time.Duration
 }
 
 const (
@@ -43,6 +46,7 @@ type Pipeline struct {
 	limits    *limiter // nil when there is no limit
 	retention time.Duration
 	every     time.Duration
+	foldEvery time.Duration
 	Refusals  *Refusals
 
 	startOnce sync.Once
@@ -68,8 +72,11 @@ func New(st Store, log *slog.Logger, opts Options) *Pipeline {
 	if opts.RetentionEvery <= 0 {
 		opts.RetentionEvery = time.Hour
 	}
+	if opts.AggregateEvery <= 0 {
+		opts.AggregateEvery = time.Second
+	}
 	p := &Pipeline{store: st, log: log, w: newWriter(st, log, eventsPerTx, int64(opts.MaxQueued), opts.MaxWait),
-		retention: time.Duration(opts.RetentionDays) * 24 * time.Hour, every: opts.RetentionEvery,
+		retention: time.Duration(opts.RetentionDays) * 24 * time.Hour, every: opts.RetentionEvery, foldEvery: opts.AggregateEvery,
 		Refusals: newRefusals(log), stop: make(chan struct{}), now: func() time.Time { return time.Now().UTC() }}
 	p.w.unrecorded = func(err error) { p.Refusals.Note(RefusedExposure, err.Error()) }
 	if opts.Rate > 0 {
@@ -78,13 +85,42 @@ func New(st Store, log *slog.Logger, opts Options) *Pipeline {
 	return p
 }
 
-// Start runs the writer and the retention loop until Close.
+// Start runs the writer, the aggregation and the retention loop until Close.
 func (p *Pipeline) Start() {
 	p.startOnce.Do(func() {
-		p.wg.Add(2)
+		p.wg.Add(3)
 		go func() { defer p.wg.Done(); p.w.run() }()
 		go func() { defer p.wg.Done(); p.retain() }()
+		go func() { defer p.wg.Done(); p.aggregate() }()
 	})
+}
+
+// aggregate folds committed events into the analytics aggregates every p.foldEvery, in
+// batches, until it has caught up. What is left at Close is folded after the next start: the
+// cursor is stored with the aggregates.
+func (p *Pipeline) aggregate() {
+	t := time.NewTicker(p.foldEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-p.stop:
+			return
+		case <-t.C:
+			if err := p.Aggregate(context.Background()); err != nil {
+				p.log.Error("events: folding events into analytics", "err", err)
+			}
+		}
+	}
+}
+
+// Aggregate folds every committed event not yet in the analytics aggregates.
+func (p *Pipeline) Aggregate(ctx context.Context) error {
+	for {
+		n, err := p.store.AggregateEvents(ctx, store.AggregateBatch)
+		if err != nil || n < store.AggregateBatch {
+			return err
+		}
+	}
 }
 
 // Close stops taking batches and waits until every batch handed to the writer is committed (or
@@ -180,8 +216,12 @@ func (p *Pipeline) retain() {
 // pruneBatch is how many events one retention transaction deletes at most.
 const pruneBatch = 2000
 
-// Prune deletes every raw event received more than the retention ago and says how many.
+// Prune deletes every raw event received more than the retention ago and says how many; it
+// folds pending events into the aggregates first, since only folded events may go.
 func (p *Pipeline) Prune(ctx context.Context) (int, error) {
+	if err := p.Aggregate(ctx); err != nil {
+		return 0, err
+	}
 	cutoff := p.now().Add(-p.retention)
 	total := 0
 	for {

@@ -24,6 +24,9 @@ type Store interface {
 	CheckWritable(ctx context.Context) error
 	// Events reads a platform's stored events back in the order they were stored.
 	Events(ctx context.Context, platformID int64, limit int) ([]store.Event, error)
+	// AggregateEvents folds up to limit committed events into the analytics aggregates and says
+	// how many it folded.
+	AggregateEvents(ctx context.Context, limit int) (int, error)
 }
 
 // Errors of Write: each means "not stored, send the batch again later".

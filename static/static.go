@@ -5,5 +5,5 @@ import "embed"
 
 // Files is the embedded static tree, served under /static/.
 //
-//go:embed app.css paywall.css favicon.svg js
+//go:embed app.css paywall.css favicon.svg js vendor
 var Files embed.FS

@@ -37,7 +37,8 @@ type Store struct {
 	r      *sql.DB // a pool of readers
 	Now    func() time.Time
 
-	inserts eventInserts // prepared event INSERTs on the writer connection
+	inserts eventInserts   // prepared event INSERTs on the writer connection
+	bulk    bulkStatements // prepared aggregate upserts on the writer connection
 }
 
 // Reader holds every read query; Store reads through the reader pool and Tx inside its transaction,

@@ -122,11 +122,14 @@ func (s *Store) CommitEvents(ctx context.Context, batches [][]Event) ([]int, err
 
 // DeleteEventsReceivedBefore deletes up to limit of the oldest stored events received before
 // cutoff and says how many went. It walks the table in storage order (the order events were
-// received), so it reads only what it deletes and never scans the recent events.
+// received), so it reads only what it deletes and never scans the recent events. It deletes
+// only events already folded into the aggregates, and never the newest event: ids then keep
+// growing, which the aggregates' cursor relies on.
 func (s *Store) DeleteEventsReceivedBefore(ctx context.Context, cutoff time.Time, limit int) (int, error) {
 	var n int64
 	err := s.InTx(ctx, func(tx *Tx) error {
-		res, err := tx.tx.ExecContext(ctx, `DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY id LIMIT ?) AND received_at < ?`,
+		res, err := tx.tx.ExecContext(ctx, `DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY id LIMIT ?) AND received_at < ?
+			AND id <= (SELECT last_event FROM analytics_cursor WHERE id = 1) AND id < (SELECT max(id) FROM events)`,
 			limit, formatTime(cutoff))
 		if err != nil {
 			return err
