@@ -24,6 +24,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"nami/catalog"
+	"nami/demo"
 	"nami/events"
 	"nami/handlers"
 	"nami/publish"
@@ -285,7 +286,16 @@ func loadDemo(ctx context.Context, st *store.Store, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("demo catalog: %w", err)
 	}
-	log.Info("loaded and published the demo app", "app", res.App, "release", rel.Release.Number)
+	app, err := st.AppBySlug(ctx, res.App)
+	if err != nil {
+		return fmt.Errorf("demo catalog: %w", err)
+	}
+	start := time.Now()
+	if err := demo.History(ctx, st, app, time.Now()); err != nil {
+		return err
+	}
+	log.Info("loaded and published the demo app, with 30 days of generated analytics", "app", res.App, "release", rel.Release.Number,
+		"history", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

@@ -180,8 +180,8 @@ func TestApplyDropsPaywallsAndCampaigns(t *testing.T) {
 		mustApply(t, s, demo(t))
 		f := demo(t)
 		f.Paywalls, f.Campaigns = nil, nil
-		if res := mustApply(t, s, f); res != (Result{App: "calm-sky", Deleted: 6}) {
-			t.Errorf("Result = %+v, want 6 deleted", res)
+		if res := mustApply(t, s, f); res != (Result{App: "calm-sky", Deleted: 7}) {
+			t.Errorf("Result = %+v, want 7 deleted (3 paywalls, 4 campaigns)", res)
 		}
 		assertSameCatalog(t, mustExport(t, s, "calm-sky"), f)
 		dump := dumpDB(t, path)
@@ -198,8 +198,8 @@ func TestApplyDropsPaywallsAndCampaigns(t *testing.T) {
 		mustApply(t, s, demo(t))
 		f := demo(t)
 		f.Paywalls, f.Campaigns, f.Products = nil, nil, nil
-		if res := mustApply(t, s, f); res != (Result{App: "calm-sky", Deleted: 14}) {
-			t.Errorf("Result = %+v, want 14 deleted", res)
+		if res := mustApply(t, s, f); res != (Result{App: "calm-sky", Deleted: 15}) {
+			t.Errorf("Result = %+v, want 15 deleted (the demo has 4 campaigns)", res)
 		}
 		if dump := dumpDB(t, path); !strings.Contains(dump, "paywall_products (0 rows)") || !strings.Contains(dump, "products (0 rows)") {
 			t.Errorf("rows left behind:\n%s", dump)
@@ -212,8 +212,9 @@ func TestApplyDropsPaywallsAndCampaigns(t *testing.T) {
 		paywallAt(t, f, "yearly-focus").Ref = "focus"
 		campaignAt(t, f, "black-friday").Variants[0].Paywall = "focus"
 		campaignAt(t, f, "onboarding-ab").Variants[1].Paywall = "focus"
-		// focus created; both campaigns updated; yearly-focus deleted once nothing shows it.
-		if res := mustApply(t, s, f); res != (Result{App: "calm-sky", Created: 1, Updated: 2, Deleted: 1}) {
+		campaignAt(t, f, "upgrade-prompt").Variants[0].Paywall = "focus"
+		// focus created; the three campaigns updated; yearly-focus deleted once nothing shows it.
+		if res := mustApply(t, s, f); res != (Result{App: "calm-sky", Created: 1, Updated: 3, Deleted: 1}) {
 			t.Errorf("Result = %+v", res)
 		}
 		assertSameCatalog(t, mustExport(t, s, "calm-sky"), f)

@@ -17,7 +17,7 @@ func TestDemoApplies(t *testing.T) {
 	s, _ := openStore(t)
 	res := mustApply(t, s, demo(t))
 	// 1 app + 4 platforms + 2 entitlements + 8 products + 3 paywalls + 3 campaigns.
-	if want := (Result{App: "calm-sky", Created: 21}); res != want {
+	if want := (Result{App: "calm-sky", Created: 22}); res != want {
 		t.Errorf("Result = %+v, want %+v", res, want)
 	}
 	log, err := s.AuditLog(context.Background(), 10)
@@ -29,7 +29,7 @@ func TestDemoApplies(t *testing.T) {
 	}
 	e := log[0]
 	if e.UserEmail != "tester@example.com" || e.AppSlug != "calm-sky" || e.Action != "applied" ||
-		e.Entity != "catalog" || e.Detail != "21 created, 0 updated, 0 deleted" {
+		e.Entity != "catalog" || e.Detail != "22 created, 0 updated, 0 deleted" {
 		t.Errorf("audit entry = %+v", e)
 	}
 }

@@ -175,7 +175,16 @@ func dumpDB(t *testing.T, path string, skip ...string) string {
 	}
 	var out strings.Builder
 	for _, table := range tables {
-		rows, err := db.Query(fmt.Sprintf(`SELECT * FROM %q ORDER BY rowid`, table))
+		// A WITHOUT ROWID table has no rowid; a plain SELECT reads it in primary key order.
+		var withoutRowid int
+		if err := db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE name = ? AND sql LIKE '%WITHOUT ROWID%'`, table).Scan(&withoutRowid); err != nil {
+			t.Fatal(err)
+		}
+		query := fmt.Sprintf(`SELECT * FROM %q ORDER BY rowid`, table)
+		if withoutRowid > 0 {
+			query = fmt.Sprintf(`SELECT * FROM %q`, table)
+		}
+		rows, err := db.Query(query)
 		if err != nil {
 			t.Fatal(err)
 		}

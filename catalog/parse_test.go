@@ -12,7 +12,7 @@ func TestParseDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	if f.App.Slug != "calm-sky" || len(f.Platforms) != 4 || len(f.Entitlements) != 2 || len(f.Products) != 8 ||
-		len(f.Paywalls) != 3 || len(f.Campaigns) != 3 {
+		len(f.Paywalls) != 3 || len(f.Campaigns) != 4 {
 		t.Errorf("Parse(Demo) = %+v", f)
 	}
 	spring := f.Paywalls[1]

@@ -159,7 +159,11 @@ func (h *Handler) renderApp(c echo.Context, status int, rename views.Form) error
 	if rename.Values == nil {
 		rename = views.Form{Values: map[string][]string{"name": {a.Name}}}
 	}
-	return h.render(c, status, views.AppPage(p, views.AppOverview{App: sum, Platforms: rows, LiveCampaigns: live, Rename: rename}))
+	an, err := h.overviewAnalytics(c)
+	if err != nil {
+		return err
+	}
+	return h.render(c, status, views.AppPage(p, views.AppOverview{App: sum, Platforms: rows, LiveCampaigns: live, Rename: rename, Analytics: an}))
 }
 
 // DeleteApp deletes an app and everything in it.

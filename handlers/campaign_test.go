@@ -454,8 +454,8 @@ func TestCampaignListGroupsByLabel(t *testing.T) {
 	g := groups()
 	var labels []string
 	g.Each(func(_ int, s *goquery.Selection) { labels = append(labels, s.AttrOr("data-label", "?")) })
-	if !slices.Equal(labels, []string{"", "onboarding"}) {
-		t.Fatalf("groups %q, want the default placement first, then onboarding", labels)
+	if !slices.Equal(labels, []string{"", "onboarding", "settings"}) {
+		t.Fatalf("groups %q, want the default placement first, then onboarding and settings", labels)
 	}
 	def, onb := g.Eq(0), g.Eq(1)
 	if h := text(def.Find("h2")); !strings.HasPrefix(h, "Default placement") {

@@ -41,7 +41,7 @@ func (h *Handler) ErrorHandler(err error, c echo.Context) {
 	}
 	var werr error
 	switch {
-	case isSDK(c):
+	case isSDK(c) || wantsJSON(c):
 		werr = c.JSON(status, map[string]string{"error": msg})
 	case c.Request().Header.Get("HX-Request") == "true":
 		werr = c.String(status, msg)

@@ -96,6 +96,9 @@ func (h *Handler) Routes(e *echo.Echo) {
 	app.POST(urls.PatternCampaign, h.SaveCampaign, edit)
 	app.POST(urls.PatternCampaign+"/builder", h.CampaignBuilderOp)
 	app.POST(urls.PatternCampaign+"/delete", h.DeleteCampaign, edit)
+	app.GET(urls.PatternCampaign+"/results", h.CampaignResults)
+	app.POST(urls.PatternCampaign+"/winner", h.DeclareWinner, edit)
+	app.GET(urls.PatternAnalytics, h.Analytics)
 	app.GET(urls.PatternSimulate, h.Simulate)
 
 	app.GET(urls.PatternProducts, h.Products)

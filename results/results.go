@@ -42,7 +42,7 @@ type Input struct {
 	Campaign   string
 	From, To   time.Time
 	WindowDays int
-	Baseline   string  // an arm; "" means the first variant
+	Baseline   string  // an arm; "" means the first variant with a share or devices
 	Shares     []Share // the published arms in order: variants, then the holdout (when it has a share)
 	Days       []CohortDay
 	Revenue    map[string]map[string]int64 // arm → currency → 1/10000 units
@@ -65,7 +65,8 @@ type Arm struct {
 	ChanceToBeat   *float64          `json:"chance_to_beat"`
 	PValue         *float64          `json:"p_value"`
 
-	Share float64 `json:"-"` // the published share, 0 to 1
+	Share     float64 `json:"-"` // the published share, 0 to 1
+	published bool    // the published campaign has this arm (a removed variant has not)
 }
 
 // SRM is the sample ratio check: a chi-square test of exposed counts against the shares.
@@ -136,6 +137,12 @@ func Compute(in Input) (Report, error) {
 	r.Baseline = in.Baseline
 	if r.Baseline == "" && len(arms) > 0 {
 		r.Baseline = arms[0].Arm
+		for _, a := range arms {
+			if !a.dead() {
+				r.Baseline = a.Arm
+				break
+			}
+		}
 	}
 	base, ok := index[r.Baseline]
 	if !ok {
@@ -166,9 +173,21 @@ func Compute(in Input) (Report, error) {
 	}
 	observed := make([]int64, len(arms))
 	weights := make([]float64, len(arms))
-	exposed := make([]int64, len(arms))
+	var exposed []int64 // of the arms that can get devices: a dead arm would wait forever
 	for i, a := range arms {
-		observed[i], weights[i], exposed[i] = a.Exposed, a.Share, a.Exposed
+		observed[i], weights[i] = a.Exposed, a.Share
+		if !a.dead() {
+			exposed = append(exposed, a.Exposed)
+		}
+	}
+	// The split is checked over the published arms only: devices of a variant removed since
+	// (a declared winner's losers) are history, not a mismatch; a published arm of weight 0
+	// that gets devices is one.
+	observed, weights = observed[:0], weights[:0]
+	for _, a := range arms {
+		if a.published {
+			observed, weights = append(observed, a.Exposed), append(weights, a.Share)
+		}
 	}
 	if s, ok := stats.SRM(observed, weights); ok {
 		r.SRM = SRM{PValue: ptr(s.PValue), Flagged: s.Flagged}
@@ -189,12 +208,12 @@ func armsOf(in Input) ([]Arm, map[string]int) {
 	}
 	var arms []Arm
 	index := map[string]int{}
-	add := func(name string, share float64) {
+	add := func(name string, share float64, published bool) {
 		if _, ok := index[name]; ok {
 			return
 		}
 		index[name] = len(arms)
-		arms = append(arms, Arm{Arm: name, Share: share})
+		arms = append(arms, Arm{Arm: name, Share: share, published: published})
 	}
 	holdoutShare := -1.0
 	for _, s := range in.Shares {
@@ -206,7 +225,7 @@ func armsOf(in Input) ([]Arm, map[string]int) {
 			holdoutShare = share
 			continue
 		}
-		add(s.Arm, share)
+		add(s.Arm, share, true)
 	}
 	var extra []string
 	seenHoldout := false
@@ -221,10 +240,10 @@ func armsOf(in Input) ([]Arm, map[string]int) {
 	}
 	sort.Strings(extra)
 	for _, name := range extra {
-		add(name, 0)
+		add(name, 0, false)
 	}
 	if holdoutShare > 0 || seenHoldout {
-		add(Holdout, max(holdoutShare, 0))
+		add(Holdout, max(holdoutShare, 0), holdoutShare >= 0)
 	}
 	return arms, index
 }
@@ -259,6 +278,10 @@ func daily(in Input, arms []Arm, index map[string]int) []Point {
 	return out
 }
 
+// dead reports whether an arm can take no part in the comparison: published with no share
+// (a variant at weight 0) and without a device.
+func (a Arm) dead() bool { return a.Share == 0 && a.Exposed == 0 }
+
 func dayOf(t time.Time) int64 { return int64(math.Floor(float64(t.UnixMilli()) / 86400000)) }
 
 func ptr(f float64) *float64 { return &f }
@@ -269,11 +292,16 @@ const Units = 10000
 
 // ParseAmount turns a checked decimal string ("39.99") into units.
 func ParseAmount(s string) (int64, error) {
-	whole, frac, _ := strings.Cut(s, ".")
+	// The sign applies to the fraction too: "-1.5" is −15000, not −10000 + 5000.
+	digits, neg := strings.CutPrefix(s, "-")
+	whole, frac, _ := strings.Cut(digits, ".")
 	if len(frac) > 4 {
 		return 0, fmt.Errorf("amount %q has more than 4 decimals", s)
 	}
-	w, err := strconv.ParseInt(whole, 10, 64)
+	if strings.TrimLeft(frac, "0123456789") != "" {
+		return 0, fmt.Errorf("amount %q: the decimals are not digits", s)
+	}
+	w, err := strconv.ParseUint(whole, 10, 63)
 	if err != nil {
 		return 0, fmt.Errorf("amount %q: %w", s, err)
 	}
@@ -283,7 +311,11 @@ func ParseAmount(s string) (int64, error) {
 			return 0, fmt.Errorf("amount %q: %w", s, err)
 		}
 	}
-	return w*Units + f, nil
+	n := int64(w)*Units + f
+	if neg {
+		n = -n
+	}
+	return n, nil
 }
 
 // FormatAmount writes units as a decimal with two to four decimals: "39.99", "0.00", "1.2345".

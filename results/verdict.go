@@ -33,9 +33,13 @@ type Verdict struct {
 func verdict(r Report) Verdict {
 	var exposed int64
 	live := 0
-	for _, a := range r.Arms {
+	only := 0 // the live arm when there is a single one
+	for i, a := range r.Arms {
 		exposed += a.Exposed
-		if a.Share > 0 || a.Exposed > 0 {
+		if !a.dead() {
+			if live == 0 {
+				only = i
+			}
 			live++
 		}
 	}
@@ -43,7 +47,8 @@ func verdict(r Report) Verdict {
 		return Verdict{Kind: KindEmpty, Advice: "No device was exposed to this campaign in this range. Exposures arrive once the campaign is published and apps ask for its placement."}
 	}
 	if len(r.Arms) < 2 || live < 2 {
-		return Verdict{Kind: KindSingle, Headline: fmt.Sprintf("%s converts %s of %s exposed devices.", armName(r.Arms[0].Arm, true), pct(r.Arms[0].ConversionRate), count(r.Arms[0].Exposed)),
+		a := r.Arms[only]
+		return Verdict{Kind: KindSingle, Headline: fmt.Sprintf("%s converts %s of %s exposed devices.", armName(a.Arm, true), pct(a.ConversionRate), count(a.Exposed)),
 			Advice: "This campaign has a single arm, so there is nothing to compare. Add a variant or a holdout to learn what works."}
 	}
 	base, challenger := r.pair()
@@ -56,7 +61,7 @@ func verdict(r Report) Verdict {
 	case !r.EnoughData:
 		small := r.Arms[0]
 		for _, a := range r.Arms {
-			if a.Exposed < small.Exposed {
+			if !a.dead() && (small.dead() || a.Exposed < small.Exposed) {
 				small = a
 			}
 		}
@@ -80,7 +85,7 @@ func (r Report) pair() (base, challenger *Arm) {
 	for _, holdoutToo := range []bool{false, true} {
 		for i := range r.Arms {
 			a := &r.Arms[i]
-			if a == base || (a.Arm == Holdout && !holdoutToo) {
+			if a == base || a.dead() || (a.Arm == Holdout && !holdoutToo) {
 				continue
 			}
 			if challenger == nil || chance(a) > chance(challenger) {
@@ -127,7 +132,7 @@ func (r Report) call(base *Arm) (kind, winner, advice string) {
 	variants := 0
 	for i := range r.Arms {
 		a := &r.Arms[i]
-		if a.Arm == base.Arm || a.Arm == Holdout {
+		if a.Arm == base.Arm || a.Arm == Holdout || a.dead() {
 			continue
 		}
 		variants++
@@ -198,7 +203,7 @@ func Signed(f float64) string { return signed(f) }
 func signed(f float64) string {
 	v := f * 100
 	format := "%.0f%%"
-	if math.Abs(v) < 10 {
+	if math.Abs(math.Round(v*10)/10) < 10 {
 		format = "%.1f%%"
 	}
 	s := fmt.Sprintf(format, math.Abs(v))

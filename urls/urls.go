@@ -22,6 +22,7 @@ const (
 	PatternCampaign     = "/apps/:slug/campaigns/:ref"
 	PatternReleases     = "/apps/:slug/releases"
 	PatternSimulate     = "/apps/:slug/simulate"
+	PatternAnalytics    = "/apps/:slug/analytics"
 )
 
 func seg(s string) string { return url.PathEscape(s) }
@@ -70,6 +71,15 @@ func Campaigns(slug string) string { return Sub(slug, "campaigns") }
 
 // Campaign is a campaign's builder.
 func Campaign(slug, ref string) string { return Sub(slug, "campaigns", ref) }
+
+// CampaignResults is a campaign's experiment results.
+func CampaignResults(slug, ref string) string { return Sub(slug, "campaigns", ref, "results") }
+
+// CampaignWinner declares a campaign's winning variant.
+func CampaignWinner(slug, ref string) string { return Sub(slug, "campaigns", ref, "winner") }
+
+// Analytics is an app's analytics.
+func Analytics(slug string) string { return Sub(slug, "analytics") }
 
 // Releases is an app's release history and publish page.
 func Releases(slug string) string { return Sub(slug, "releases") }
