@@ -247,7 +247,7 @@ func TestSDKConfigServesThePublishedSnapshot(t *testing.T) {
 	for _, c := range doc.Campaigns {
 		refs = append(refs, c.Ref)
 	}
-	if want := []string{"default", "onboarding-ab"}; !slices.Equal(refs, want) {
+	if want := []string{"default", "onboarding-ab", "upgrade-prompt"}; !slices.Equal(refs, want) {
 		t.Errorf("campaigns %v, want the live ones %v", refs, want)
 	}
 	spring := doc.Paywalls[slices.IndexFunc(doc.Paywalls, func(p snapshot.Paywall) bool { return p.Ref == "spring" })]

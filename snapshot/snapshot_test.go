@@ -75,8 +75,8 @@ func TestSnapshotCompileKeepsOnlyLiveCampaigns(t *testing.T) {
 			t.Errorf("campaign %s has an unset match or a null list", c.Ref)
 		}
 	}
-	if !slices.Equal(refs, []string{"default", "onboarding-ab"}) {
-		t.Errorf("campaigns %v, want the live default and onboarding-ab (not the paused black-friday)", refs)
+	if !slices.Equal(refs, []string{"default", "onboarding-ab", "upgrade-prompt"}) {
+		t.Errorf("campaigns %v, want the live default, onboarding-ab and upgrade-prompt (not the paused black-friday)", refs)
 	}
 	ab := doc.Campaigns[1]
 	if ab.HoldoutPercent != 10 || len(ab.Variants) != 2 || ab.Variants[1].Paywall != "yearly-focus" || ab.Audience.Conditions[0].Attribute != "country" {
