@@ -96,9 +96,11 @@ func History(ctx context.Context, st *store.Store, app store.App, now time.Time)
 	end := now.UTC()
 	n := 0
 	for _, c := range campaigns {
-		for day := c.days; day >= 1; day-- {
+		today := end.Truncate(24 * time.Hour)
+		for day := c.days - 1; day >= 0; day-- {
+			// Whole UTC days up to today, so that the last 30 days hold the whole history.
 			// Traffic grows a little through the month and dips at weekends.
-			start := end.Add(-time.Duration(day) * 24 * time.Hour)
+			start := today.Add(-time.Duration(day) * 24 * time.Hour)
 			volume := float64(c.perDay) * (0.85 + 0.3*float64(Days-day)/Days)
 			if wd := start.Weekday(); wd == time.Saturday || wd == time.Sunday {
 				volume *= 0.8
@@ -109,6 +111,9 @@ func History(ctx context.Context, st *store.Store, app store.App, now time.Time)
 				device := fmt.Sprintf("demo-%s-%06d", plat.ref, n)
 				at := start.Add(time.Duration(rng.Int64N(int64(24 * time.Hour))))
 				a := pickArm(rng, c.arms)
+				if at.After(end) {
+					continue // later today
+				}
 				byPlatform[plat.ref] = append(byPlatform[plat.ref], deviceEvents(rng, n, plat, device, c, a, at, end)...)
 			}
 		}
@@ -160,7 +165,8 @@ func deviceEvents(rng *rand.Rand, n int, plat platformPlan, device string, c cam
 	if a.variant != "" {
 		views := 1 + rng.IntN(3)
 		for i := range views {
-			t := at.Add(time.Duration(i)*26*time.Hour + time.Duration(rng.IntN(60))*time.Second)
+			// The first view follows the exposure; later ones come the same day or up to three days on.
+			t := at.Add(time.Duration(i*rng.IntN(4))*24*time.Hour + time.Duration(i*rng.IntN(3600))*time.Second + time.Second)
 			if t.After(end) {
 				break
 			}

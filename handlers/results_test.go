@@ -451,7 +451,7 @@ func TestDeclareWinnerMakesADraftChangeWithTheResultsInTheAudit(t *testing.T) {
 		t.Errorf("the winner is not a draft change waiting for a release (unpublished %v, %v)", unpublished, err)
 	}
 	rel := owner.get(ra.path + "/releases")
-	if body := text(rel.doc.Find("body")); !strings.Contains(body, "Onboarding A/B") {
+	if body := text(rel.doc.Find("main")); !strings.Contains(body, "changed onboarding-ab holdout_percent, variants") {
 		t.Error("the Releases page does not list the campaign's change")
 	}
 	log, err := ts.st.AuditLog(context.Background(), 5)

@@ -165,7 +165,7 @@ func change(cur, prev int64) (text string, up bool, known bool) {
 // StatTile is one total of the analytics page with its change.
 type StatTile struct {
 	Label, Value, Change, Hint string
-	Up, Known                  bool
+	Up, Known, Money           bool
 	TestID                     string
 }
 
@@ -190,7 +190,7 @@ func (a Analytics) Tiles() []StatTile {
 	}
 	for _, c := range curs {
 		t := tile("Revenue "+c, "total-revenue-"+c, cur.Revenue[c], prev.Revenue[c], "Purchases in "+c)
-		t.Value = money(c, cur.Revenue[c])
+		t.Value, t.Money = strings.TrimPrefix(money(c, cur.Revenue[c]), c+" "), true
 		t.Hint = fmt.Sprintf("Purchases in %s against %s in the previous %d days", c, money(c, prev.Revenue[c]), days)
 		out = append(out, t)
 	}
@@ -388,6 +388,19 @@ func pValueText(p *float64) string {
 		return "<0.0001"
 	}
 	return fmt.Sprintf("%.4f", *p)
+}
+
+// revenueLines writes an arm's revenue one currency per line: "EUR 54.99", "USD 69.98".
+func revenueLines(rev map[string]string) []string {
+	if len(rev) == 0 {
+		return []string{"–"}
+	}
+	return strings.Split(revenueText(rev), " · ")
+}
+
+// revenueUnitLines is revenueLines for sums in units.
+func revenueUnitLines(rev map[string]int64) []string {
+	return strings.Split(revenueUnitsText(rev), " · ")
 }
 
 func revenueText(rev map[string]string) string {

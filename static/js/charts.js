@@ -65,8 +65,8 @@
           labelSize: 20,
           stroke: "#64748b",
           grid: { stroke: "#eef2f7" },
-          size: narrow ? 52 : 64,
-          values: function (u, splits) { return splits.map(fmt); }
+          size: narrow ? 60 : 72,
+          values: function (u, splits) { return splits.map(spec.format === "money" ? formatter("count") : fmt); }
         }
       ]
     };
