@@ -400,7 +400,7 @@ func TestCampaignResultsCSVAndPageShowTheJSONNumbers(t *testing.T) {
 	if rows[2][col["revenue_EUR"]] != "54.99" || rows[2][col["revenue_USD"]] != "69.98" {
 		t.Errorf("CSV revenue of b: %v", rows[2])
 	}
-	if got := text(page.doc.Find(`[data-testid="arm-b"] [data-testid="revenue"]`)); got != "EUR 54.99 · USD 69.98" {
+	if got := text(page.doc.Find(`[data-testid="arm-b"] [data-testid="revenue"]`)); got != "EUR 54.99 USD 69.98" {
 		t.Errorf("page revenue of b %q", got)
 	}
 	// Four devices is far from enough: the page says what it waits for.
