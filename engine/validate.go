@@ -140,6 +140,9 @@ func validateCondition(path string, c Condition) []FieldError {
 }
 
 // validateVariants checks refs, paywalls and weights, and that the weights add up to 100.
+// HoldoutArm is what results call the held-out devices, so no variant may take it.
+const HoldoutArm = "holdout"
+
 func validateVariants(vs []Variant) []FieldError {
 	if len(vs) == 0 {
 		return []FieldError{{Path: "variants", Message: "add at least one variant"}}
@@ -157,6 +160,8 @@ func validateVariants(vs []Variant) []FieldError {
 			add(path+".ref", "the variant ref must be 1 to 64 lowercase letters, digits, - or _")
 		case seen[v.Ref]:
 			add(path+".ref", "variant ref %q is used twice; each variant needs its own", v.Ref)
+		case v.Ref == HoldoutArm:
+			add(path+".ref", "%q names the held-out devices in results; give the variant another ref", v.Ref)
 		}
 		seen[v.Ref] = true
 		if v.Paywall == "" {

@@ -136,6 +136,8 @@ func TestValidateCampaignErrors(t *testing.T) {
 			{"variants[0].ref", "the variant ref must be 1 to 64 lowercase letters, digits, - or _"}}},
 		{"duplicate variant ref", func(c *Campaign) { c.Variants[1].Ref = "a" }, []FieldError{
 			{"variants[1].ref", `variant ref "a" is used twice; each variant needs its own`}}},
+		{"variant named holdout", func(c *Campaign) { c.Variants[1].Ref = "holdout" }, []FieldError{
+			{"variants[1].ref", `"holdout" names the held-out devices in results; give the variant another ref`}}},
 		{"no paywall", func(c *Campaign) { c.Variants[0].Paywall = "" }, []FieldError{
 			{"variants[0].paywall", "choose a paywall"}}},
 		{"several problems in field order", func(c *Campaign) {

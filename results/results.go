@@ -12,11 +12,12 @@ import (
 	"strings"
 	"time"
 
+	"nami/engine"
 	"nami/stats"
 )
 
-// Holdout names the holdout among the arms.
-const Holdout = "holdout"
+// Holdout names the holdout among the arms; engine validation keeps variants from taking it.
+const Holdout = engine.HoldoutArm
 
 // CohortDay counts one arm's devices whose first exposure fell on one UTC day (days since
 // 1970-01-01), with what they did within the conversion window.
