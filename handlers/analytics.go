@@ -73,8 +73,9 @@ func (h *Handler) Analytics(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := readFilters(c.QueryParams(), h.now(), platforms, true)
-	delete(f.Errors, "baseline")
+	q := c.QueryParams()
+	q.Del("window_days") // the campaign table uses the default 7-day window, as it says
+	f := readFilters(q, h.now(), platforms, true)
 	format := c.QueryParam("format")
 	if len(f.Errors) > 0 && format == "csv" {
 		return c.String(http.StatusBadRequest, f.firstError()+"\n")
@@ -103,7 +104,7 @@ func (h *Handler) Analytics(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	an.Slug, an.Demo, an.AsOf = a.Slug, demo, asOfText(asOf, pending, h.now())
+	an.Slug, an.Demo, an.AsOf = a.Slug, demo, asOfText(asOf, pending)
 	an.Filters = filterForm(c.QueryParams(), f, true)
 	an.Platforms = platformOptions(platforms)
 	an.HasPlatforms = len(platforms) > 0

@@ -17,6 +17,7 @@ import (
 
 	"nami/catalog"
 	"nami/results"
+	"nami/stats"
 	"nami/store"
 	"nami/urls"
 	"nami/views"
@@ -273,7 +274,7 @@ func (h *Handler) renderResults(c echo.Context, status int, cp store.Campaign, f
 		return err
 	}
 	v := views.ResultsView{Slug: a.Slug, Campaign: cp, Report: rep, Errors: f.Errors, Demo: demo,
-		AsOf: asOfText(asOf, pending, h.now()), Filters: filterForm(c.QueryParams(), f, false), Platforms: platformOptions(platforms)}
+		AsOf: asOfText(asOf, pending), Filters: filterForm(c.QueryParams(), f, false), Platforms: platformOptions(platforms)}
 	q := f.values(false)
 	q.Set("window_days", strconv.Itoa(f.WindowDays))
 	if rep.Baseline != "" {
@@ -306,16 +307,25 @@ func platformOptions(platforms []store.AppPlatform) []views.Option {
 	return out
 }
 
-// asOfText says how fresh the aggregates are.
-func asOfText(asOf time.Time, pending int64, now time.Time) string {
-	if asOf.IsZero() {
-		return "No events have been counted yet."
+// asOfText says how fresh the aggregates are: up to date, or when the last events were counted
+// and how many wait (they are counted within seconds).
+func asOfText(asOf time.Time, pending int64) string {
+	switch {
+	case pending == 0:
+		return "Up to date: every stored event is counted."
+	case asOf.IsZero():
+		return fmt.Sprintf("%d events are being counted.", pending)
 	}
-	s := "Counted up to " + asOf.UTC().Format("2 Jan 2006 15:04:05 UTC")
-	if pending > 0 {
-		s += fmt.Sprintf("; %d newer events are being counted", pending)
+	return fmt.Sprintf("Counted up to %s; %d newer events are being counted.", asOf.UTC().Format("2 Jan 2006 15:04:05 UTC"), pending)
+}
+
+// lastDay is the last day a range's exclusive end includes, as a date.
+func lastDay(rfc3339 string) string {
+	t, err := time.Parse(time.RFC3339, rfc3339)
+	if err != nil {
+		return rfc3339
 	}
-	return s + "."
+	return t.Add(-time.Millisecond).UTC().Format("2006-01-02")
 }
 
 // writeResultsCSV writes one line per arm with the JSON's numbers, revenue in one column per currency.
@@ -344,7 +354,7 @@ func writeResultsCSV(c echo.Context, rep results.Report) error {
 		}
 		rows = append(rows, row)
 	}
-	name := fmt.Sprintf("%s-results-%s-%s.csv", rep.Campaign, rep.From[:10], rep.To[:10])
+	name := fmt.Sprintf("%s-results-%s-%s.csv", rep.Campaign, rep.From[:10], lastDay(rep.To))
 	return writeCSV(c, name, rows)
 }
 
@@ -448,7 +458,7 @@ func (h *Handler) DeclareWinner(c echo.Context) error {
 // arm's numbers.
 func winnerDetail(rep results.Report) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Results %s to %s, conversion window %d days, baseline %s: ", rep.From[:10], rep.To[:10], rep.WindowDays, rep.Baseline)
+	fmt.Fprintf(&b, "Results %s to %s, conversion window %d days, baseline %s: ", rep.From[:10], lastDay(rep.To), rep.WindowDays, rep.Baseline)
 	for i, a := range rep.Arms {
 		if i > 0 {
 			b.WriteString("; ")
@@ -469,7 +479,7 @@ func winnerDetail(rep results.Report) string {
 		b.WriteString(" The split did not match the weights (sample ratio mismatch).")
 	}
 	if !rep.EnoughData {
-		fmt.Fprintf(&b, " Not every arm had %d exposed devices.", 150)
+		fmt.Fprintf(&b, " Not every arm had %d exposed devices.", stats.MinExposedPerArm)
 	}
 	return b.String()
 }

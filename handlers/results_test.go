@@ -463,7 +463,7 @@ func TestDeclareWinnerMakesADraftChangeWithTheResultsInTheAudit(t *testing.T) {
 		t.Fatalf("audit entry %+v", e)
 	}
 	for _, want := range []string{"Declared variant b (Yearly focus) the winner", "holdout dropped (was 10%)",
-		"Results 2026-11-01 to 2026-12-01, conversion window 7 days, baseline a", "a 2 of 4 exposed converted (50.0%)",
+		"Results 2026-11-01 to 2026-11-30, conversion window 7 days, baseline a", "a 2 of 4 exposed converted (50.0%)",
 		"b 2 of 2 exposed converted (100.0%), +100% (95% interval −96% to +296%)"} {
 		if !strings.Contains(e.Detail, want) {
 			t.Errorf("audit detail %q lacks %q", e.Detail, want)

@@ -172,22 +172,18 @@ func Compute(in Input) (Report, error) {
 			a.PValue = ptr(p)
 		}
 	}
-	observed := make([]int64, len(arms))
-	weights := make([]float64, len(arms))
-	var exposed []int64 // of the arms that can get devices: a dead arm would wait forever
-	for i, a := range arms {
-		observed[i], weights[i] = a.Exposed, a.Share
-		if !a.dead() {
-			exposed = append(exposed, a.Exposed)
-		}
-	}
-	// The split is checked over the published arms only: devices of a variant removed since
-	// (a declared winner's losers) are history, not a mismatch; a published arm of weight 0
-	// that gets devices is one.
-	observed, weights = observed[:0], weights[:0]
+	// The split and the sample size are judged over the published arms only: devices of a
+	// variant removed since (a declared winner's losers) are history, not a mismatch, and need
+	// no more devices; a published arm of weight 0 that gets devices is a mismatch.
+	var observed, exposed []int64
+	var weights []float64
 	for _, a := range arms {
-		if a.published {
-			observed, weights = append(observed, a.Exposed), append(weights, a.Share)
+		if !a.published {
+			continue
+		}
+		observed, weights = append(observed, a.Exposed), append(weights, a.Share)
+		if !a.dead() {
+			exposed = append(exposed, a.Exposed) // a dead arm would wait forever
 		}
 	}
 	if s, ok := stats.SRM(observed, weights); ok {
@@ -281,7 +277,7 @@ func daily(in Input, arms []Arm, index map[string]int) []Point {
 
 // dead reports whether an arm can take no part in the comparison: published with no share
 // (a variant at weight 0) and without a device.
-func (a Arm) dead() bool { return a.Share == 0 && a.Exposed == 0 }
+func (a Arm) dead() bool { return !a.published || (a.Share == 0 && a.Exposed == 0) }
 
 func dayOf(t time.Time) int64 { return int64(math.Floor(float64(t.UnixMilli()) / 86400000)) }
 

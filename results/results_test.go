@@ -431,9 +431,9 @@ func TestComputeSRMAndEnoughData(t *testing.T) {
 		{"devices in a published arm of weight 0", []Share{{"a", 1}, {"b", 1}, {"c", 0}}, map[string]int64{"a": 500, "b": 500, "c": 1},
 			ptr(0), true, false},
 		// An arm the release no longer has (a variant removed since) is history: the check
-		// covers the published arms, 500/500 against 50/50.
+		// covers the published arms, 500/500 against 50/50, and it needs no more devices.
 		{"devices in a removed arm", []Share{{"a", 1}, {"b", 1}}, map[string]int64{"a": 500, "b": 500, "c": 1},
-			ptr(1), false, false},
+			ptr(1), false, true},
 		{"nothing exposed", []Share{{"a", 1}, {"b", 1}}, nil, nil, false, false},
 		{"a single arm", []Share{{"a", 1}}, map[string]int64{"a": 500}, nil, false, false},
 	}

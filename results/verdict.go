@@ -154,20 +154,44 @@ func (r Report) call(base *Arm) (kind, winner, advice string) {
 		return KindUndecided, "", fmt.Sprintf("No variant beats the holdout with a %s chance yet; %s comes closest. Keep it running, or compare the variants with one of them as the baseline.",
 			chancePct(WinAt), armName(best.Arm, false))
 	case best == nil:
-		return KindUndecided, "", "Compare the variants with one of them as the baseline to pick a winner."
+		return r.againstHoldout(base)
 	}
 	return KindUndecided, "", fmt.Sprintf("No clear winner yet: %s has a %s chance to beat %s, short of the %s this page waits for. Keep it running, or stop it if a difference this small does not matter to you.",
 		armName(best.Arm, false), chancePct(chance(best)), armName(base.Arm, false), chancePct(WinAt))
+}
+
+// againstHoldout judges a single variant (the baseline) against the holdout: whether showing
+// the paywall converts better than not showing it.
+func (r Report) againstHoldout(base *Arm) (kind, winner, advice string) {
+	for i := range r.Arms {
+		h := &r.Arms[i]
+		if h.Arm != Holdout || h.dead() || h.ChanceToBeat == nil {
+			continue
+		}
+		lift := 1 - *h.ChanceToBeat // the chance that the variant beats the holdout
+		if lift >= WinAt {
+			return KindWinner, base.Arm, fmt.Sprintf("%s converts better than the holdout: a %s chance that showing it beats showing nothing. Declare it the winner and drop the holdout to show it to every device.",
+				armName(base.Arm, true), chancePct(lift))
+		}
+		return KindUndecided, "", fmt.Sprintf("Not yet clear that %s converts better than the holdout: a %s chance, short of the %s this page waits for. Keep it running.",
+			armName(base.Arm, false), chancePct(lift), chancePct(WinAt))
+	}
+	return KindUndecided, "", "Compare the variants with one of them as the baseline to pick a winner."
 }
 
 // splitText says the observed and expected shares: "a 61% (50% expected), b 39% (50% expected)".
 func (r Report) splitText() string {
 	var total int64
 	for _, a := range r.Arms {
-		total += a.Exposed
+		if a.published {
+			total += a.Exposed
+		}
 	}
 	var parts []string
 	for _, a := range r.Arms {
+		if !a.published {
+			continue
+		}
 		share := float64(a.Exposed) / float64(max(total, 1))
 		parts = append(parts, fmt.Sprintf("%s %s (%s expected)", a.Arm, pct(&share), pct(&a.Share)))
 	}

@@ -254,3 +254,27 @@ func TestHeadlineSkipsDeadArm(t *testing.T) {
 		t.Errorf("headline = %q, want it to begin %q", v.Headline, want)
 	}
 }
+
+// One variant and a holdout: the verdict says whether showing the paywall beats showing nothing.
+// a converts 90/900 = 10%, the holdout 45/900 = 5%: a z of 3.9, far past a 95% chance; with the
+// holdout at 88/900 the two are indistinguishable.
+func TestVerdictSingleVariantAgainstHoldout(t *testing.T) {
+	for _, tc := range []struct {
+		holdoutConv int64
+		kind        string
+		winner      string
+		advice      string
+	}{
+		{45, KindWinner, "a", "Variant a converts better than the holdout: a >99% chance that showing it beats showing nothing."},
+		{88, KindUndecided, "", "Not yet clear that a converts better than the holdout: a "},
+	} {
+		in := Input{
+			Shares: []Share{{"a", 50}, {Holdout, 50}},
+			Days:   []CohortDay{{Arm: "a", Exposed: 900, Conversions: 90}, {Arm: Holdout, Exposed: 900, Conversions: tc.holdoutConv}},
+		}
+		v := mustCompute(t, in).Verdict
+		if v.Kind != tc.kind || v.Winner != tc.winner || !strings.HasPrefix(v.Advice, tc.advice) {
+			t.Errorf("holdout %d/900: %s %q %q, want %s %q %q…", tc.holdoutConv, v.Kind, v.Winner, v.Advice, tc.kind, tc.winner, tc.advice)
+		}
+	}
+}

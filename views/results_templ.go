@@ -1207,14 +1207,14 @@ func resultsNotes(v ResultsView) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 93, "<section class=\"card notes\" data-testid=\"results-notes\"><h2>How to read this</h2><dl class=\"facts\"><dt>Arms</dt><dd>A device belongs to the arm of its first exposure in the range; a device later shown another arm stays in its first. ")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 93, "<section class=\"card notes\" data-testid=\"results-notes\"><h2>How to read this</h2><dl class=\"facts\"><dt>Arms</dt><dd>A device belongs to the arm of its first exposure to the campaign, and the range selects the devices first exposed in it (devices that entered the test earlier are not counted again). A device later shown another arm stays in its first: ")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var62 string
 		templ_7745c5c3_Var62, templ_7745c5c3_Err = templ.JoinStringErrs(count(v.Report.MultipleExposures))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/results.templ`, Line: 210, Col: 159}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/results.templ`, Line: 210, Col: 279}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var62))
 		if templ_7745c5c3_Err != nil {
