@@ -283,7 +283,7 @@ func ResultsPage(p Page, v ResultsView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				if len(v.Report.Arms) > 0 {
+				if len(v.Report.Arms) > 0 && v.Report.Verdict.Kind != results.KindEmpty {
 					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, "<section class=\"card\"><div class=\"card-head\"><h2>Arms</h2><span class=\"muted small\">")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
@@ -705,7 +705,7 @@ func verdictCard(p Page, v ResultsView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if p.User != nil && p.User.CanEdit && (len(v.Variants) > 1 || v.Campaign.HoldoutPercent > 0) {
+		if p.User != nil && p.User.CanEdit && v.Report.Verdict.Kind != results.KindEmpty && (len(v.Variants) > 1 || v.Campaign.HoldoutPercent > 0) {
 			templ_7745c5c3_Err = winnerForm(p, v).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
