@@ -53,3 +53,23 @@ load: ## Load-test the SDK API on 127.0.0.1 (demo app, temp DB, no events rate l
 	$$tmp/nami publish --db $$tmp/load.db --app calm-sky --note "load test" >/dev/null; \
 	$$tmp/nami serve --db $$tmp/load.db --addr 127.0.0.1:$(LOAD_PORT) --events-rate 0 2>$$tmp/serve.log & pid=$$!; \
 	$$tmp/loadgen -url http://127.0.0.1:$(LOAD_PORT) -db $$tmp/load.db $(LOAD_FLAGS)
+
+BENCH_DB ?= .bench/analytics.db
+
+.PHONY: bench-analytics
+bench-analytics: $(BENCH_DB) ## Benchmark results and analytics reads at 1M devices, 5M events (data generated once into .bench/)
+	NAMI_ANALYTICS_DB=$(abspath $(BENCH_DB)) $(GO) test -run '^$$' -bench 'CampaignCohorts1M|AppAnalytics1M' -benchtime 5x -benchmem ./store/
+
+# The analytics history of bench-analytics: 30 days of 1M devices, generated once (about 2 minutes
+# on 2 vCPUs); delete the file to generate it again, e.g. after a migration changes.
+$(BENCH_DB):
+	@mkdir -p $(dir $@)
+	@rm -f $@.tmp $@.tmp-wal $@.tmp-shm
+	$(GO) run ./cmd/loadgen analytics-data -db $@.tmp -devices 1000000 -events 5000000 -seed 1
+	mv $@.tmp $@
+
+FOLD_FLAGS ?=
+
+.PHONY: load-fold
+load-fold: ## Durable events ingestion with and without the analytics aggregates, in process; prints the ratio
+	$(GO) run ./cmd/loadgen fold-ratio $(FOLD_FLAGS)

@@ -24,7 +24,8 @@ type Options struct {
 	// RetentionEvery is how often old events are looked for; default an hour.
 	RetentionEvery time.Duration
 	// AggregateEvery is how often committed events are folded into the analytics aggregates;
-	// default a second.
+	// 0 means the default, a second, and a negative value turns the folding loop off (Prune and
+	// Aggregate still fold; loadgen uses it to measure ingestion without the aggregates).
 	AggregateEvery time.Duration
 }
 
@@ -72,7 +73,7 @@ func New(st Store, log *slog.Logger, opts Options) *Pipeline {
 	if opts.RetentionEvery <= 0 {
 		opts.RetentionEvery = time.Hour
 	}
-	if opts.AggregateEvery <= 0 {
+	if opts.AggregateEvery == 0 {
 		opts.AggregateEvery = time.Second
 	}
 	p := &Pipeline{store: st, log: log, w: newWriter(st, log, eventsPerTx, int64(opts.MaxQueued), opts.MaxWait),
@@ -85,13 +86,16 @@ func New(st Store, log *slog.Logger, opts Options) *Pipeline {
 	return p
 }
 
-// Start runs the writer, the aggregation and the retention loop until Close.
+// Start runs the writer, the aggregation (unless turned off) and the retention loop until Close.
 func (p *Pipeline) Start() {
 	p.startOnce.Do(func() {
-		p.wg.Add(3)
+		p.wg.Add(2)
 		go func() { defer p.wg.Done(); p.w.run() }()
 		go func() { defer p.wg.Done(); p.retain() }()
-		go func() { defer p.wg.Done(); p.aggregate() }()
+		if p.foldEvery > 0 {
+			p.wg.Add(1)
+			go func() { defer p.wg.Done(); p.aggregate() }()
+		}
 	})
 }
 

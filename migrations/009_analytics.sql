@@ -41,6 +41,9 @@ CREATE TABLE conversions (
     campaign    TEXT NOT NULL
 );
 CREATE INDEX conversions_time ON conversions (platform_id, occurred_at);
+-- Results read a platform's conversions in device order, with all they need (a covering index),
+-- so that their lookups of campaign_devices go through its pages in order (store.CampaignCohorts).
+CREATE INDEX conversions_devices ON conversions (platform_id, device_id, occurred_at, type, revenue, currency);
 
 -- Per platform, UTC day (days since 1970-01-01) and paywall ('' for what no paywall names: a
 -- purchase made outside one): event counts. Unique viewers are HyperLogLog sketches, so that the

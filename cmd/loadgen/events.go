@@ -37,7 +37,10 @@ var demoVariants = [...]struct{ variant, paywall, sku, revenue string }{
 type eventGen struct {
 	prefix  string       // "lg-<8 hex digits>-"
 	next    atomic.Int64 // the counter of the next event id
-	devices atomic.Int64 // numbers the devices: one device per batch
+	devices atomic.Int64 // numbers the devices
+	// perDevice is how many events of a batch each device sends; 0 means the whole batch is one
+	// device's. fold-ratio sets it so that the aggregates see many distinct devices.
+	perDevice int
 }
 
 func newEventGen() *eventGen {
@@ -51,29 +54,39 @@ func (g *eventGen) appendID(b []byte, k int64) []byte {
 	return strconv.AppendInt(append(b, g.prefix...), k, 10)
 }
 
-// batch makes n events of one new device, as an SDK would send them after a paywall session:
-// the exposure to a variant of the onboarding campaign, impressions, CTA taps and closes of its
-// paywall, and a purchase last. It returns the counter of the first event's id; the others follow.
-// PlatformID and ReceivedAt are left for the server (or the bare insert) to set.
+// batch makes n events of new devices (one, or one per g.perDevice events), as an SDK would send
+// them after a paywall session: each device's exposure to a variant of the onboarding campaign,
+// impressions, CTA taps and closes of its paywall, and a purchase last (with several devices a
+// batch, one device in ten buys). It returns the counter of the first event's id; the others
+// follow. PlatformID and ReceivedAt are left for the server (or the bare insert) to set.
 func (g *eventGen) batch(n int, now time.Time) (int64, []store.Event) {
 	first := g.next.Add(int64(n)) - int64(n)
-	dev := g.devices.Add(1)
-	v := demoVariants[dev%int64(len(demoVariants))]
-	device := g.prefix + "device-" + strconv.FormatInt(dev, 10)
+	per := n
+	if g.perDevice > 0 {
+		per = min(g.perDevice, n)
+	}
+	devs := int64((n + per - 1) / per)
+	firstDev := g.devices.Add(devs) - devs + 1
 	at := now.UTC().Truncate(time.Millisecond)
 	evs := make([]store.Event, n)
 	var id []byte
+	var device string
 	for i := range evs {
+		dev, k, size := firstDev+int64(i/per), i%per, min(per, n-i/per*per)
+		v := demoVariants[dev%int64(len(demoVariants))]
+		if k == 0 {
+			device = g.prefix + "device-" + strconv.FormatInt(dev, 10)
+		}
 		id = g.appendID(id[:0], first+int64(i))
 		e := store.Event{ID: string(id), DeviceID: device, Placement: demoPlacement, Campaign: demoCampaign,
 			Variant: v.variant, Paywall: v.paywall, OccurredAt: at}
 		switch {
-		case i == 0:
+		case k == 0:
 			e.Type = "exposure"
-		case i == n-1:
+		case k == size-1 && (per == n || dev%10 == 0):
 			e.Type, e.SKU, e.Revenue, e.Currency = "purchase", v.sku, v.revenue, demoCurrency
 		default:
-			e.Type = [...]string{"impression", "impression", "cta_tap", "close"}[i%4]
+			e.Type = [...]string{"impression", "impression", "cta_tap", "close"}[k%4]
 		}
 		evs[i] = e
 	}
@@ -104,6 +117,9 @@ func appendBatch(b []byte, evs []store.Event) []byte {
 		b = field(b, "campaign", e.Campaign)
 		b = field(b, "variant", e.Variant)
 		b = field(b, "paywall", e.Paywall)
+		if e.Holdout {
+			b = append(b, `,"holdout":true`...)
+		}
 		b = field(b, "sku", e.SKU)
 		b = field(b, "revenue", e.Revenue)
 		b = field(b, "currency", e.Currency)

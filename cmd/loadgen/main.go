@@ -13,6 +13,10 @@
 //  4. mixed: rounds of bare, config and resolve again while a background poster ingests events
 //     at a steady rate (mixed.go).
 //
+// Two other modes are named by the first argument: `loadgen analytics-data -db FILE` generates a
+// large analytics history for the analytics benchmarks (analytics_data.go), and `loadgen
+// fold-ratio` measures durable ingestion with and without the analytics aggregates (fold.go).
+//
 // It only talks to loopback addresses, and every phase is bounded by -duration and -requests.
 // The bare handler runs in a child process of loadgen (started with -bare), so that it competes
 // for the CPUs exactly as the Nami server process does; it is never part of Nami itself.
@@ -63,6 +67,15 @@ type options struct {
 }
 
 func run() error {
+	// Modes other than the load test are named by the first argument, each with its own flags.
+	if len(os.Args) > 1 {
+		switch os.Args[1] {
+		case "analytics-data":
+			return analyticsData(os.Args[2:])
+		case "fold-ratio":
+			return foldRatio(os.Args[2:])
+		}
+	}
 	var o options
 	rawURL := flag.String("url", "http://127.0.0.1:8080", "the Nami server (loopback only)")
 	flag.StringVar(&o.key, "key", "pk_lh8cm96yrkezvtddv4miodnzinfys2kc", "an SDK key of a published platform (default: the demo's iOS key)")
