@@ -1,8 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -46,27 +48,59 @@ func (s *Store) AggregateEvents(ctx context.Context, limit int) (int, error) {
 	if err := s.prepareFold(ctx); err != nil {
 		return 0, fmt.Errorf("store.AggregateEvents: %w", err)
 	}
-	n := 0
-	err := s.InTx(ctx, func(tx *Tx) error {
-		var last int64
-		if err := tx.tx.QueryRowContext(ctx, `SELECT last_event FROM analytics_cursor WHERE id = 1`).Scan(&last); err != nil {
-			return err
+	for {
+		n, err := s.foldOnce(ctx, limit)
+		if errors.Is(err, errFoldRaced) {
+			continue // another fold moved the cursor first: start again from where it ended
 		}
-		evs, upTo, err := tx.eventsAfter(ctx, last, limit)
-		if err != nil || len(evs) == 0 {
-			return err
+		if err != nil {
+			return 0, fmt.Errorf("store.AggregateEvents: %w", err)
 		}
-		n = len(evs)
-		if err := tx.fold(ctx, s, evs); err != nil {
-			return err
-		}
-		_, err = tx.tx.ExecContext(ctx, `UPDATE analytics_cursor SET last_event = ?, updated_at = ? WHERE id = 1`, upTo, formatTime(tx.now))
-		return err
-	})
-	if err != nil {
-		return 0, fmt.Errorf("store.AggregateEvents: %w", err)
+		return n, nil
 	}
-	return n, nil
+}
+
+// errFoldRaced: the cursor moved between reading events and writing their fold.
+var errFoldRaced = errors.New("another fold moved the cursor")
+
+// foldOnce folds the next events past the cursor. Everything but the writes happens before the
+// write transaction, on a reader connection, so that the single writer (which ingestion needs)
+// is held only for the upserts: reading the events back and grouping them costs more than
+// writing the groups. Events up to a committed id are all committed (ids grow with each write
+// transaction), and the transaction moves the cursor only from where the read started, so a
+// concurrent fold makes this one start again instead of counting twice.
+func (s *Store) foldOnce(ctx context.Context, limit int) (int, error) {
+	var last, upper, n int64
+	if err := s.r.QueryRowContext(ctx, `SELECT last_event FROM analytics_cursor WHERE id = 1`).Scan(&last); err != nil {
+		return 0, err
+	}
+	if err := s.r.QueryRowContext(ctx, `SELECT coalesce(max(id), 0), count(*) FROM (SELECT id FROM events WHERE id > ? ORDER BY id LIMIT ?)`,
+		last, limit).Scan(&upper, &n); err != nil {
+		return 0, err
+	}
+	if n == 0 {
+		return 0, nil
+	}
+	evs, err := s.Reader.foldEvents(ctx, last, upper)
+	if err != nil {
+		return 0, err
+	}
+	plan := planFold(evs)
+	if err := s.Reader.mergeSketches(ctx, plan); err != nil {
+		return 0, err
+	}
+	err = s.InTx(ctx, func(tx *Tx) error {
+		res, err := tx.tx.ExecContext(ctx, `UPDATE analytics_cursor SET last_event = ?, updated_at = ? WHERE id = 1 AND last_event = ?`,
+			upper, formatTime(tx.now), last)
+		if err != nil {
+			return err
+		}
+		if moved, err := res.RowsAffected(); err != nil || moved == 0 {
+			return cmp.Or(err, errFoldRaced)
+		}
+		return tx.writeFold(ctx, s, plan)
+	})
+	return int(n), err
 }
 
 // AggregateAll folds every pending event; the demo and tests call it before they read results.
@@ -112,36 +146,67 @@ type foldEvent struct {
 	id                                      int64
 }
 
-func (t *Tx) eventsAfter(ctx context.Context, last int64, limit int) ([]foldEvent, int64, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT id, platform_id, type, device_id, campaign, variant, paywall, holdout, sku, revenue, currency, occurred_at
-		FROM events WHERE id > ? ORDER BY id LIMIT ?`, last, limit)
+// foldedTypes are the event types the aggregates count; closes, CTA taps and restores are
+// stored but not folded.
+const foldedTypes = `'exposure', 'impression', 'purchase', 'trial_start'`
+
+// foldsType says whether the aggregates count events of type t (see foldedTypes).
+func foldsType(t string) bool {
+	switch t {
+	case "exposure", "impression", "purchase", "trial_start":
+		return true
+	}
+	return false
+}
+
+// appendFoldEvents adds the counted ones of evs, stored with consecutive ids from first.
+func appendFoldEvents(out []foldEvent, evs []Event, first int64) ([]foldEvent, error) {
+	for k, e := range evs {
+		if !foldsType(e.Type) {
+			continue
+		}
+		f := foldEvent{id: first + int64(k), platform: e.PlatformID, typ: e.Type, device: e.DeviceID, campaign: e.Campaign,
+			variant: e.Variant, paywall: e.Paywall, holdout: e.Holdout, sku: e.SKU, currency: e.Currency, at: e.OccurredAt.UnixMilli()}
+		if e.Revenue != "" {
+			var err error
+			if f.revenue, err = results.ParseAmount(e.Revenue); err != nil {
+				return nil, fmt.Errorf("event %s: %w", e.ID, err)
+			}
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// foldEvents reads the events with ids in (last, upper] that the aggregates count.
+func (s Reader) foldEvents(ctx context.Context, last, upper int64) ([]foldEvent, error) {
+	rows, err := s.q.QueryContext(ctx, `SELECT id, platform_id, type, device_id, campaign, variant, paywall, holdout, sku, revenue, currency, occurred_at
+		FROM events WHERE id > ? AND id <= ? AND type IN (`+foldedTypes+`) ORDER BY id`, last, upper)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	defer rows.Close()
 	var out []foldEvent
-	upTo := last
 	for rows.Next() {
 		var e foldEvent
 		var revenue, occurred string
 		if err := rows.Scan(&e.id, &e.platform, &e.typ, &e.device, &e.campaign, &e.variant, &e.paywall, &e.holdout, &e.sku,
 			&revenue, &e.currency, &occurred); err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 		at, err := parseTime(occurred)
 		if err != nil {
-			return nil, 0, fmt.Errorf("event %d: %w", e.id, err)
+			return nil, fmt.Errorf("event %d: %w", e.id, err)
 		}
 		e.at = at.UnixMilli()
 		if revenue != "" {
 			if e.revenue, err = results.ParseAmount(revenue); err != nil {
-				return nil, 0, fmt.Errorf("event %d: %w", e.id, err)
+				return nil, fmt.Errorf("event %d: %w", e.id, err)
 			}
 		}
-		upTo = e.id
 		out = append(out, e)
 	}
-	return out, upTo, rows.Err()
+	return out, rows.Err()
 }
 
 type deviceKey struct {
@@ -164,6 +229,7 @@ type paywallDay struct {
 type paywallFold struct {
 	impressions, purchases, trials int64
 	viewers                        []string
+	blob                           []byte // the day's sketch with viewers added
 }
 
 type platformDay struct{ platform, day int64 }
@@ -171,6 +237,7 @@ type platformDay struct{ platform, day int64 }
 type platformFold struct {
 	exposures int64
 	viewers   []string
+	blob      []byte
 }
 
 type revenueKey struct {
@@ -178,20 +245,30 @@ type revenueKey struct {
 	currency string
 }
 
-// fold adds evs to the aggregates.
-func (t *Tx) fold(ctx context.Context, s *Store, evs []foldEvent) error {
-	devices := map[deviceKey]*deviceFold{}
-	var deviceOrder []deviceKey
+// foldPlan is a batch of events grouped into the rows they change.
+type foldPlan struct {
+	devices     map[deviceKey]*deviceFold
+	deviceOrder []deviceKey
+	paywalls    map[paywallDay]*paywallFold
+	platforms   map[platformDay]*platformFold
+	revenue     map[revenueKey]int64
+	conversions []foldEvent
+}
+
+// planFold groups evs by the aggregate rows they change; it does no I/O.
+func planFold(evs []foldEvent) *foldPlan {
+	plan := &foldPlan{devices: map[deviceKey]*deviceFold{}, paywalls: map[paywallDay]*paywallFold{},
+		platforms: map[platformDay]*platformFold{}, revenue: map[revenueKey]int64{}}
+	devices, paywalls, platforms, revenue := plan.devices, plan.paywalls, plan.platforms, plan.revenue
 	device := func(k deviceKey) *deviceFold {
 		d := devices[k]
 		if d == nil {
 			d = &deviceFold{}
 			devices[k] = d
-			deviceOrder = append(deviceOrder, k)
+			plan.deviceOrder = append(plan.deviceOrder, k)
 		}
 		return d
 	}
-	paywalls := map[paywallDay]*paywallFold{}
 	paywall := func(k paywallDay) *paywallFold {
 		p := paywalls[k]
 		if p == nil {
@@ -200,7 +277,6 @@ func (t *Tx) fold(ctx context.Context, s *Store, evs []foldEvent) error {
 		}
 		return p
 	}
-	platforms := map[platformDay]*platformFold{}
 	platform := func(k platformDay) *platformFold {
 		p := platforms[k]
 		if p == nil {
@@ -209,8 +285,6 @@ func (t *Tx) fold(ctx context.Context, s *Store, evs []foldEvent) error {
 		}
 		return p
 	}
-	revenue := map[revenueKey]int64{}
-	var conversions []foldEvent
 
 	for _, e := range evs {
 		day := floorDiv(e.at, dayMillis)
@@ -246,7 +320,7 @@ func (t *Tx) fold(ctx context.Context, s *Store, evs []foldEvent) error {
 			pl := platform(platformDay{e.platform, day})
 			pl.viewers = append(pl.viewers, e.device)
 		case "purchase", "trial_start":
-			conversions = append(conversions, e)
+			plan.conversions = append(plan.conversions, e)
 			p := paywall(paywallDay{e.platform, day, e.paywall})
 			if e.typ == "purchase" {
 				p.purchases++
@@ -259,44 +333,58 @@ func (t *Tx) fold(ctx context.Context, s *Store, evs []foldEvent) error {
 		}
 	}
 
-	if err := t.foldDevices(ctx, s, deviceOrder, devices); err != nil {
-		return err
-	}
-	if err := t.foldConversions(ctx, s, conversions); err != nil {
-		return err
-	}
-	for k, p := range paywalls {
-		sketch, err := t.sketch(ctx, `SELECT viewers FROM daily_paywalls WHERE platform_id = ? AND day = ? AND paywall = ?`, k.platform, k.day, k.paywall)
+	return plan
+}
+
+// mergeSketches adds each day's new viewers to the stored sketches, read before the write
+// transaction: only a fold writes sketches, and a fold's transaction checks that no other fold
+// came in between.
+func (s Reader) mergeSketches(ctx context.Context, plan *foldPlan) error {
+	for k, p := range plan.paywalls {
+		stored, err := s.sketch(ctx, `SELECT viewers FROM daily_paywalls WHERE platform_id = ? AND day = ? AND paywall = ?`, k.platform, k.day, k.paywall)
 		if err != nil {
 			return err
 		}
-		blob, err := addViewers(sketch, p.viewers)
+		if p.blob, err = addViewers(stored, p.viewers); err != nil {
+			return err
+		}
+	}
+	for k, p := range plan.platforms {
+		stored, err := s.sketch(ctx, `SELECT viewers FROM daily_platforms WHERE platform_id = ? AND day = ?`, k.platform, k.day)
 		if err != nil {
 			return err
 		}
+		if p.blob, err = addViewers(stored, p.viewers); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeFold writes a planned fold.
+func (t *Tx) writeFold(ctx context.Context, s *Store, plan *foldPlan) error {
+	if err := t.foldDevices(ctx, s, plan.deviceOrder, plan.devices); err != nil {
+		return err
+	}
+	if err := t.foldConversions(ctx, s, plan.conversions); err != nil {
+		return err
+	}
+	for k, p := range plan.paywalls {
 		if _, err := t.tx.ExecContext(ctx, `INSERT INTO daily_paywalls (platform_id, day, paywall, impressions, purchases, trials, viewers)
 			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET impressions = impressions + excluded.impressions,
 			purchases = purchases + excluded.purchases, trials = trials + excluded.trials, viewers = excluded.viewers`,
-			k.platform, k.day, k.paywall, p.impressions, p.purchases, p.trials, blob); err != nil {
+			k.platform, k.day, k.paywall, p.impressions, p.purchases, p.trials, p.blob); err != nil {
 			return err
 		}
 	}
-	for k, p := range platforms {
-		sketch, err := t.sketch(ctx, `SELECT viewers FROM daily_platforms WHERE platform_id = ? AND day = ?`, k.platform, k.day)
-		if err != nil {
-			return err
-		}
-		blob, err := addViewers(sketch, p.viewers)
-		if err != nil {
-			return err
-		}
+	for k, p := range plan.platforms {
 		if _, err := t.tx.ExecContext(ctx, `INSERT INTO daily_platforms (platform_id, day, exposures, viewers) VALUES (?, ?, ?, ?)
 			ON CONFLICT DO UPDATE SET exposures = exposures + excluded.exposures, viewers = excluded.viewers`,
-			k.platform, k.day, p.exposures, blob); err != nil {
+			k.platform, k.day, p.exposures, p.blob); err != nil {
 			return err
 		}
 	}
-	for k, amount := range revenue {
+	for k, amount := range plan.revenue {
 		if _, err := t.tx.ExecContext(ctx, `INSERT INTO daily_revenue (platform_id, day, paywall, currency, amount) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT DO UPDATE SET amount = amount + excluded.amount`, k.platform, k.day, k.paywall, k.currency, amount); err != nil {
 			return err
@@ -306,9 +394,9 @@ func (t *Tx) fold(ctx context.Context, s *Store, evs []foldEvent) error {
 }
 
 // sketch loads a stored viewers sketch, or nil when there is none yet.
-func (t *Tx) sketch(ctx context.Context, query string, args ...any) ([]byte, error) {
+func (s Reader) sketch(ctx context.Context, query string, args ...any) ([]byte, error) {
 	var blob []byte
-	err := t.tx.QueryRowContext(ctx, query, args...).Scan(&blob)
+	err := s.q.QueryRowContext(ctx, query, args...).Scan(&blob)
 	if err == sql.ErrNoRows {
 		return nil, nil
 	}

@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"slices"
 	"testing"
 	"time"
 
@@ -125,16 +124,29 @@ func TestFoldCountsEachEventOnce(t *testing.T) {
 	}
 }
 
-// Retention deletes only events already folded, and never the newest event, so that event ids
-// keep growing past the fold's cursor.
-func TestRetentionKeepsUnfoldedAndNewestEvents(t *testing.T) {
-	s, _ := openStore(t)
+// Events stored before the aggregates existed (or while they lag) are folded by the background
+// fold; retention deletes only events already folded, and never the newest event, so that
+// event ids keep growing past the fold's cursor. Once caught up, commits fold in their own
+// transaction.
+func TestBacklogFoldAndRetention(t *testing.T) {
+	s, path := openStore(t)
 	old := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	ctx := context.Background()
-	commit(t, s, exposureAt("1", "d1", "a", old), exposureAt("2", "d2", "a", old))
-	commit(t, s, exposureAt("3", "d3", "a", old)) // not folded yet
-	if _, err := s.AggregateEvents(ctx, 2); err != nil {
-		t.Fatal(err)
+	db := rawDB(t, path)
+	for i, d := range []string{"d1", "d2", "d3"} {
+		// As migration 008 left events recorded before the aggregates: stored, not folded.
+		if _, err := db.Exec(`INSERT INTO events (platform_id, event_id, type, device_id, campaign, variant, occurred_at, received_at)
+			VALUES (1, ?, 'exposure', ?, 'c', 'a', ?, ?)`, fmt.Sprint("legacy-", i), d, old.Format(time.RFC3339Nano), old.Format(time.RFC3339Nano)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A commit behind a backlog leaves its events to the background fold too.
+	commit(t, s, exposureAt("4", "d4", "b", old.Add(time.Minute)))
+	if _, pending, err := s.AnalyticsAsOf(ctx); err != nil || pending != 4 {
+		t.Fatalf("%d events pending (%v), want 4", pending, err)
+	}
+	if n, err := s.AggregateEvents(ctx, 2); err != nil || n != 2 {
+		t.Fatalf("folded %d (%v), want 2", n, err)
 	}
 	n, err := s.DeleteEventsReceivedBefore(ctx, old.Add(time.Hour), 100)
 	if err != nil || n != 2 {
@@ -143,24 +155,39 @@ func TestRetentionKeepsUnfoldedAndNewestEvents(t *testing.T) {
 	if err := s.AggregateAll(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if n, err = s.DeleteEventsReceivedBefore(ctx, old.Add(time.Hour), 100); err != nil || n != 0 {
-		t.Fatalf("deleted %d (%v), want none: the last one is the newest", n, err)
+	if n, err = s.DeleteEventsReceivedBefore(ctx, old.Add(time.Hour), 100); err != nil || n != 1 {
+		t.Fatalf("deleted %d (%v), want 1: d3's, not d4's, the newest", n, err)
 	}
-	commit(t, s, exposureAt("4", "d4", "b", old.Add(time.Minute)))
-	if err := s.AggregateAll(ctx); err != nil {
-		t.Fatal(err)
+	// Caught up: this commit is folded by its own transaction.
+	commit(t, s, exposureAt("5", "d5", "b", old.Add(2*time.Minute)))
+	if _, pending, err := s.AnalyticsAsOf(ctx); err != nil || pending != 0 {
+		t.Fatalf("%d events pending after a caught-up commit (%v), want 0", pending, err)
 	}
 	days, _, err := s.CampaignCohorts(ctx, []int64{1}, "c", old.Add(-time.Hour), old.Add(time.Hour), 24*time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var arms []string
-	var exposed int64
+	exposed := map[string]int64{}
 	for _, d := range days {
-		arms = append(arms, d.Arm)
-		exposed += d.Exposed
+		exposed[d.Arm] += d.Exposed
 	}
-	if exposed != 4 || !slices.Contains(arms, "b") {
-		t.Errorf("after retention: %d exposed in %v, want all 4 devices, d4 in b", exposed, arms)
+	if exposed["a"] != 3 || exposed["b"] != 2 {
+		t.Errorf("after retention: exposed %v, want a 3 (d1–d3), b 2 (d4, d5)", exposed)
+	}
+}
+
+// A retried batch folded in the commit's own transaction adds only its new events: the ones
+// already stored are read back by id, not guessed.
+func TestInlineFoldWithDuplicates(t *testing.T) {
+	s, _ := openStore(t)
+	at := time.Date(2026, 11, 10, 9, 0, 0, 0, time.UTC)
+	commit(t, s, exposureAt("1", "d1", "a", at), exposureAt("2", "d2", "a", at))
+	commit(t, s, exposureAt("2", "d2", "a", at), exposureAt("3", "d3", "b", at), exposureAt("1", "d1", "a", at))
+	if _, pending, err := s.AnalyticsAsOf(context.Background()); err != nil || pending != 0 {
+		t.Fatalf("%d events left to the background fold (%v), want none", pending, err)
+	}
+	got := cohorts(t, s)
+	if got["a"].Exposed != 2 || got["b"].Exposed != 1 {
+		t.Errorf("arms %+v, want a 2 and b 1", got)
 	}
 }

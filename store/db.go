@@ -36,6 +36,10 @@ type Store struct {
 	w      *sql.DB // one writer connection
 	r      *sql.DB // a pool of readers
 	Now    func() time.Time
+	// FoldOnCommit folds new events into the analytics aggregates in the transaction that
+	// stores them (when the aggregates are caught up). It is on unless a measurement of
+	// ingestion without analytics turns it off (loadgen fold-ratio).
+	FoldOnCommit bool
 
 	inserts eventInserts   // prepared event INSERTs on the writer connection
 	bulk    bulkStatements // prepared aggregate upserts on the writer connection
@@ -58,7 +62,9 @@ type queryer interface {
 func Open(ctx context.Context, path string) (*Store, error) {
 	pragmas := "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
 	base := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
-	w, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	// The writer keeps 32 MB of pages in memory (SQLite's default is 2 MB): the analytics fold
+	// updates one row per device, spread over the whole per-device table.
+	w, err := sql.Open("sqlite", base+"&_txlock=immediate&_pragma=cache_size(-32768)")
 	if err != nil {
 		return nil, fmt.Errorf("store.Open: %w", err)
 	}
@@ -68,7 +74,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("store.Open %s: %w", path, err)
 	}
-	s := &Store{w: w, Now: func() time.Time { return time.Now().UTC() }}
+	s := &Store{w: w, Now: func() time.Time { return time.Now().UTC() }, FoldOnCommit: true}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err

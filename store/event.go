@@ -74,7 +74,9 @@ func (s *Store) eventInsert(ctx context.Context, rows int) (*sql.Stmt, error) {
 
 // CommitEvents stores several batches of events in one transaction and says, for each batch, how
 // many of its events were new; the others carried an id the platform had already stored (a
-// retry) and were left as they were. Either every batch is committed or none is.
+// retry) and were left as they were. Either every batch is committed or none is. When the
+// analytics aggregates are up to date, the new events are folded into them in the same
+// transaction, from memory: a committed event is a counted one.
 func (s *Store) CommitEvents(ctx context.Context, batches [][]Event) ([]int, error) {
 	stored := make([]int, len(batches))
 	// Prepare before the transaction: it holds the one writer connection that preparing needs.
@@ -87,7 +89,22 @@ func (s *Store) CommitEvents(ctx context.Context, batches [][]Event) ([]int, err
 			}
 		}
 	}
+	if err := s.prepareFold(ctx); err != nil {
+		return nil, fmt.Errorf("store.CommitEvents: %w", err)
+	}
 	err := s.InTx(ctx, func(tx *Tx) error {
+		// Fold in this transaction only when every stored event is already folded; otherwise
+		// the background fold catches up first (after an upgrade, or while it runs).
+		var last, before int64
+		if err := tx.tx.QueryRowContext(ctx, `SELECT last_event FROM analytics_cursor WHERE id = 1`).Scan(&last); err != nil {
+			return err
+		}
+		if err := tx.tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM events`).Scan(&before); err != nil {
+			return err
+		}
+		inline := s.FoldOnCommit && last == before
+		var fresh []foldEvent
+		var readBack [][2]int64 // id ranges whose new events are not known in memory
 		args := make([]any, 0, eventParams*eventRowsPerStatement)
 		for i, batch := range batches {
 			for len(batch) > 0 {
@@ -109,10 +126,51 @@ func (s *Store) CommitEvents(ctx context.Context, batches [][]Event) ([]int, err
 					return err
 				}
 				stored[i] += int(added)
+				if inline && added > 0 {
+					lastID, err := res.LastInsertId()
+					if err != nil {
+						return err
+					}
+					// The rows of one INSERT take consecutive ids; when every row was new, the
+					// k-th event has the k-th id. With duplicates among them, which ones are new
+					// is read back.
+					if int(added) == n {
+						if fresh, err = appendFoldEvents(fresh, batch[:n], lastID-int64(n)+1); err != nil {
+							return err
+						}
+					} else {
+						readBack = append(readBack, [2]int64{lastID - added, lastID})
+					}
+				}
 				batch = batch[n:]
 			}
 		}
-		return nil
+		if !inline {
+			return nil
+		}
+		for _, r := range readBack {
+			evs, err := tx.Reader.foldEvents(ctx, r[0], r[1])
+			if err != nil {
+				return err
+			}
+			fresh = append(fresh, evs...)
+		}
+		var after int64
+		if err := tx.tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM events`).Scan(&after); err != nil {
+			return err
+		}
+		if after == before {
+			return nil
+		}
+		plan := planFold(fresh)
+		if err := tx.Reader.mergeSketches(ctx, plan); err != nil {
+			return err
+		}
+		if err := tx.writeFold(ctx, s, plan); err != nil {
+			return err
+		}
+		_, err := tx.tx.ExecContext(ctx, `UPDATE analytics_cursor SET last_event = ?, updated_at = ? WHERE id = 1`, after, formatTime(tx.now))
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store.CommitEvents: %w", err)

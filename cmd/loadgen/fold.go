@@ -146,6 +146,7 @@ func measureFold(ctx context.Context, o options, parent string, perDevice int, f
 	if err != nil {
 		return 0, err
 	}
+	st.FoldOnCommit = fold // without the aggregates: neither the commit nor the loop folds
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	sdk, err := sdkapi.New(ctx, st, log, sdkapi.Options{Events: events.Options{Rate: -1, AggregateEvery: every}})
 	if err != nil {
