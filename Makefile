@@ -59,6 +59,7 @@ BENCH_DB ?= .bench/analytics.db
 .PHONY: bench-analytics
 bench-analytics: $(BENCH_DB) ## Benchmark results and analytics reads at 1M devices, 5M events (data generated once into .bench/)
 	NAMI_ANALYTICS_DB=$(abspath $(BENCH_DB)) $(GO) test -run '^$$' -bench 'CampaignCohorts1M|AppAnalytics1M' -benchtime 5x -benchmem ./store/
+	NAMI_ANALYTICS_DB=$(abspath $(BENCH_DB)) $(GO) test -run '^$$' -bench 'ResultsJSON1M|AnalyticsPage1M' -benchtime 5x ./handlers/
 
 # The analytics history of bench-analytics: 30 days of 1M devices, generated once (about 2 minutes
 # on 2 vCPUs); delete the file to generate it again, e.g. after a migration changes.
