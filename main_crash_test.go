@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"nami/store"
 	"net"
 	"net/http"
 	"os"
@@ -192,7 +193,7 @@ func TestKill9LosesNoAcknowledgedEvent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lost, partial := 0, 0
+	lost, partial, total := 0, 0, 0
 	for _, prefix := range sent {
 		stored := 0
 		for i := range perBatch {
@@ -200,6 +201,7 @@ func TestKill9LosesNoAcknowledgedEvent(t *testing.T) {
 				stored++
 			}
 		}
+		total += stored
 		if acked[prefix] && stored != perBatch {
 			lost += perBatch - stored
 		}
@@ -213,6 +215,19 @@ func TestKill9LosesNoAcknowledgedEvent(t *testing.T) {
 	}
 	if partial > 0 {
 		t.Errorf("%d batches were stored in part", partial)
+	}
+	// Every stored impression is counted once in the analytics of its day, May 1st (the demo's
+	// history is in the last 30 days): events are counted in the transaction that stores them.
+	if err := st.AggregateAll(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	day := store.DayOf(time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC))
+	an, err := st.AppAnalytics(context.Background(), []int64{p.ID}, day, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if an.Total.Impressions != int64(total) {
+		t.Errorf("analytics count %d impressions on May 1st; %d are stored", an.Total.Impressions, total)
 	}
 }
 
