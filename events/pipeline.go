@@ -41,14 +41,14 @@ const (
 // Pipeline takes event batches from the SDK API to the database: it limits each platform key,
 // stores batches durably with group commit, and deletes raw events past their retention.
 type Pipeline struct {
-	store     Store
-	log       *slog.Logger
-	w         *writer
-	limits    *limiter // nil when there is no limit
-	retention time.Duration
-	every     time.Duration
-	foldEvery time.Duration
-	Refusals  *Refusals
+	store      Store
+	log        *slog.Logger
+	w          *writer
+	limits     *limiter // nil when there is no limit
+	retention  time.Duration
+	pruneEvery time.Duration
+	foldEvery  time.Duration
+	Refusals   *Refusals
 
 	startOnce sync.Once
 	stop      chan struct{}
@@ -77,7 +77,7 @@ func New(st Store, log *slog.Logger, opts Options) *Pipeline {
 		opts.AggregateEvery = time.Second
 	}
 	p := &Pipeline{store: st, log: log, w: newWriter(st, log, eventsPerTx, int64(opts.MaxQueued), opts.MaxWait),
-		retention: time.Duration(opts.RetentionDays) * 24 * time.Hour, every: opts.RetentionEvery, foldEvery: opts.AggregateEvery,
+		retention: time.Duration(opts.RetentionDays) * 24 * time.Hour, pruneEvery: opts.RetentionEvery, foldEvery: opts.AggregateEvery,
 		Refusals: newRefusals(log), stop: make(chan struct{}), now: func() time.Time { return time.Now().UTC() }}
 	p.w.unrecorded = func(err error) { p.Refusals.Note(RefusedExposure, err.Error()) }
 	if opts.Rate > 0 {
@@ -99,19 +99,24 @@ func (p *Pipeline) Start() {
 	})
 }
 
-// aggregate folds committed events into the analytics aggregates every p.foldEvery, in
-// batches, until it has caught up. What is left at Close is folded after the next start: the
-// cursor is stored with the aggregates.
+// aggregate folds, every p.foldEvery, committed events the commits left to it (those stored
+// while the aggregates lagged, e.g. after an upgrade), in batches, until it has caught up. What
+// is left at Close is folded after the next start: the cursor is stored with the aggregates.
 func (p *Pipeline) aggregate() {
-	t := time.NewTicker(p.foldEvery)
+	p.every(p.foldEvery, "folding events into analytics", func(ctx context.Context) error { return p.Aggregate(ctx) })
+}
+
+// every runs job every d until Close, and logs its errors.
+func (p *Pipeline) every(d time.Duration, what string, job func(context.Context) error) {
+	t := time.NewTicker(d)
 	defer t.Stop()
 	for {
 		select {
 		case <-p.stop:
 			return
 		case <-t.C:
-			if err := p.Aggregate(context.Background()); err != nil {
-				p.log.Error("events: folding events into analytics", "err", err)
+			if err := job(context.Background()); err != nil {
+				p.log.Error("events: "+what, "err", err)
 			}
 		}
 	}
@@ -200,21 +205,13 @@ func (p *Pipeline) Health(ctx context.Context) error {
 	return p.w.check(ctx)
 }
 
-// retain deletes raw events past their retention every p.every, in small batches with pauses,
+// retain deletes raw events past their retention every p.pruneEvery, in small batches with pauses,
 // so ingestion keeps its pace.
 func (p *Pipeline) retain() {
-	t := time.NewTicker(p.every)
-	defer t.Stop()
-	for {
-		select {
-		case <-p.stop:
-			return
-		case <-t.C:
-			if _, err := p.Prune(context.Background()); err != nil {
-				p.log.Error("events: deleting old events", "err", err)
-			}
-		}
-	}
+	p.every(p.pruneEvery, "deleting old events", func(ctx context.Context) error {
+		_, err := p.Prune(ctx)
+		return err
+	})
 }
 
 // pruneBatch is how many events one retention transaction deletes at most.

@@ -96,15 +96,10 @@ func (h *Handler) Analytics(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	asOf, pending, err := h.store.AnalyticsAsOf(ctx)
-	if err != nil {
+	an.Slug = a.Slug
+	if an.AsOf, an.Demo, err = h.freshness(ctx, a.ID); err != nil {
 		return err
 	}
-	demo, err := h.store.DemoHistory(ctx, a.ID)
-	if err != nil {
-		return err
-	}
-	an.Slug, an.Demo, an.AsOf = a.Slug, demo, asOfText(asOf, pending)
 	an.Filters = filterForm(c.QueryParams(), f, true)
 	an.Platforms = platformOptions(platforms)
 	an.HasPlatforms = len(platforms) > 0

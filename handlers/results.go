@@ -265,16 +265,12 @@ func (h *Handler) renderResults(c echo.Context, status int, cp store.Campaign, f
 	if len(f.Errors) > 0 {
 		status = http.StatusBadRequest
 	}
-	asOf, pending, err := h.store.AnalyticsAsOf(ctx)
-	if err != nil {
-		return err
-	}
-	demo, err := h.store.DemoHistory(ctx, a.ID)
+	asOf, demo, err := h.freshness(ctx, a.ID)
 	if err != nil {
 		return err
 	}
 	v := views.ResultsView{Slug: a.Slug, Campaign: cp, Report: rep, Errors: f.Errors, Demo: demo,
-		AsOf: asOfText(asOf, pending), Filters: filterForm(c.QueryParams(), f, false), Platforms: platformOptions(platforms)}
+		AsOf: asOf, Filters: filterForm(c.QueryParams(), f, false), Platforms: platformOptions(platforms)}
 	q := f.values(false)
 	q.Set("window_days", strconv.Itoa(f.WindowDays))
 	if rep.Baseline != "" {
@@ -305,6 +301,16 @@ func platformOptions(platforms []store.AppPlatform) []views.Option {
 		out = append(out, views.Option{Value: p.Ref, Label: p.Name})
 	}
 	return out
+}
+
+// freshness says how fresh the analytics are, and whether the app's history is the demo's.
+func (h *Handler) freshness(ctx context.Context, appID int64) (asOf string, demo bool, err error) {
+	at, pending, err := h.store.AnalyticsAsOf(ctx)
+	if err != nil {
+		return "", false, err
+	}
+	demo, err = h.store.DemoHistory(ctx, appID)
+	return asOfText(at, pending), demo, err
 }
 
 // asOfText says how fresh the aggregates are: up to date, or when the last events were counted
