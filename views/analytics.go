@@ -150,13 +150,13 @@ func grouped(s string) string {
 // count writes a number with thousands separators.
 func count(n int64) string { return grouped(fmt.Sprint(n)) }
 
-// change says how a total moved against the previous period: "+12%", "−3%", "new" or "".
+// change says how a total moved against the previous period: "+12%", "−3%", or that there was nothing to compare with.
 func change(cur, prev int64) (text string, up bool, known bool) {
 	switch {
 	case prev == 0 && cur == 0:
 		return "no change", true, false
 	case prev == 0:
-		return "new", true, false
+		return "no earlier data", true, false
 	}
 	d := float64(cur-prev) / float64(prev)
 	return results.Signed(d), d >= 0, true
