@@ -4,6 +4,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -57,7 +58,7 @@ func main() {
 }
 
 // run executes one command line; it is main without the exit, so tests can call it.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (err error) {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -70,7 +71,23 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		cmd, rest = "user add", rest[1:]
 	}
 	fs := flag.NewFlagSet("nami "+cmd, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	// The flag package writes the usage before Parse returns: to stdout when asked for with
+	// -h or --help (then the command stops there, successfully), to stderr on a wrong flag.
+	var flagOut bytes.Buffer
+	fs.SetOutput(&flagOut)
+	fs.Usage = func() { commandUsage(fs, cmd) }
+	defer func() {
+		if flagOut.Len() > 0 {
+			if errors.Is(err, flag.ErrHelp) {
+				stdout.Write(flagOut.Bytes())
+			} else {
+				stderr.Write(flagOut.Bytes())
+			}
+		}
+		if errors.Is(err, flag.ErrHelp) {
+			err = nil
+		}
+	}()
 	db := fs.String("db", envOr("NAMI_DB", "./nami.db"), "the SQLite database file")
 	switch cmd {
 	case "serve":
@@ -299,6 +316,40 @@ func loadDemo(ctx context.Context, st *store.Store, log *slog.Logger) error {
 	return nil
 }
 
+// commandUsage writes the command's lines of the usage text, then its flags.
+func commandUsage(fs *flag.FlagSet, cmd string) {
+	out := fs.Output()
+	fmt.Fprintln(out, "Usage:")
+	lines := strings.Split(usage, "\n")
+	for i, line := range lines {
+		if !strings.HasPrefix(line, "  nami "+cmd+" ") {
+			continue
+		}
+		fmt.Fprintln(out, line)
+		// A command's usage may go on over indented lines ("  nami serve" does).
+		for _, more := range lines[i+1:] {
+			if !strings.HasPrefix(more, "      ") {
+				break
+			}
+			fmt.Fprintln(out, more)
+		}
+	}
+	fmt.Fprintln(out, "\nFlags:")
+	fs.PrintDefaults()
+}
+
+// passwordProblem says what is wrong with the password read from stdin, in the CLI's words:
+// there is no --password flag, so the web form's "Use at least 10 characters." would mislead.
+func passwordProblem(pw, formMessage string) string {
+	if pw == "" {
+		return "no password was given: type it after the command (then Enter), or pipe it in on stdin"
+	}
+	if rest, ok := strings.CutPrefix(formMessage, "Use "); ok {
+		return "the password must have " + strings.TrimSuffix(rest, ".")
+	}
+	return "the password: " + formMessage
+}
+
 func addUser(ctx context.Context, dbPath, email, name, role string, stdin io.Reader, stdout io.Writer) error {
 	pw, err := bufio.NewReader(stdin).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
@@ -308,7 +359,12 @@ func addUser(ctx context.Context, dbPath, email, name, role string, stdin io.Rea
 	if errs := handlers.CheckNewUser(email, name, pw, role); len(errs) > 0 {
 		var lines []string
 		for _, field := range []string{"email", "name", "role", "password"} {
-			if m, ok := errs[field]; ok {
+			m, ok := errs[field]
+			switch {
+			case !ok:
+			case field == "password":
+				lines = append(lines, passwordProblem(pw, m))
+			default:
 				lines = append(lines, "--"+field+": "+m)
 			}
 		}
@@ -395,6 +451,8 @@ func export(ctx context.Context, dbPath, slug string, stdout io.Writer) error {
 }
 
 // publishApp publishes an app's drafts and prints the new release's number; warnings go to stderr.
+// When the drafts have errors nothing is published: the warnings go to stderr and the error lists
+// the errors, in the words of the Releases page.
 // A server on the same database serves the release within a second.
 func publishApp(ctx context.Context, dbPath, slug, note string, stdout, stderr io.Writer) error {
 	if slug == "" {
@@ -406,6 +464,13 @@ func publishApp(ctx context.Context, dbPath, slug, note string, stdout, stderr i
 	}
 	defer st.Close()
 	res, err := publish.Publish(ctx, st, slug, "cli", note)
+	var blocked *publish.Blocked
+	if errors.As(err, &blocked) {
+		// As on the Releases page, the warnings show with the errors that blocked the release.
+		for _, w := range blocked.Warnings {
+			fmt.Fprintln(stderr, "warning:", w)
+		}
+	}
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -38,6 +40,47 @@ func TestPublishCommandPrintsTheReleaseNumber(t *testing.T) {
 	rel, err := st.Release(context.Background(), app.ID, 1)
 	if err != nil || rel.Note != "first" || rel.CreatedBy != "cli" {
 		t.Errorf("release 1: %+v (%v)", rel, err)
+	}
+}
+
+func TestPublishCommandRefusesPaywallCopyErrorsAndPrintsWarnings(t *testing.T) {
+	db := tempDB(t)
+	f, err := catalog.Parse(bytes.NewReader(catalog.Demo))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range f.Paywalls {
+		if p.Ref != "spring" {
+			continue
+		}
+		en, de := p.Copy["en"], p.Copy["de"]
+		en.CTA, de.Subtitle = "", ""
+		f.Paywalls[i].Copy["en"], f.Paywalls[i].Copy["de"] = en, de
+	}
+	body, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustCLI(t, "", "apply", "--db", db, "-f", writeFile(t, "spring.json", body))
+	out, errOut, err := cli(t, "", "publish", "--db", db, "--app", "calm-sky")
+	const wantErr = `Paywall "Spring offer": the English call to action is empty; write one before publishing.`
+	if err == nil || !strings.Contains(err.Error(), "nothing was published") || !strings.Contains(err.Error(), wantErr) {
+		t.Errorf("publish error %v, want one naming %q", err, wantErr)
+	}
+	if out != "" {
+		t.Errorf("a refused publish printed %q", out)
+	}
+	const wantWarning = `warning: Paywall "Spring offer": the German copy has no subtitle, which the English copy has; devices set to German show none.`
+	if !strings.Contains(errOut, wantWarning) {
+		t.Errorf("stderr %q lacks %q", errOut, wantWarning)
+	}
+	st := openDB(t, db)
+	app, err := st.AppBySlug(context.Background(), "calm-sky")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if list, err := st.Releases(context.Background(), app.ID); err != nil || len(list) != 0 {
+		t.Errorf("%d releases after a refused publish (%v)", len(list), err)
 	}
 }
 

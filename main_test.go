@@ -108,8 +108,8 @@ func TestUserAddRefusesBadInput(t *testing.T) {
 		{"unknown role", "some-password\n", []string{"--email", "new@example.com", "--name", "New", "--role", "superuser"}, "--role"},
 		{"taken email", "some-password\n", []string{"--email", "ed@example.com", "--name", "Ed again", "--role", "viewer"}, "already exists"},
 		{"taken email in another case", "some-password\n", []string{"--email", "ED@example.com", "--name", "Ed again", "--role", "viewer"}, "already exists"},
-		{"short password", "short\n", []string{"--email", "new@example.com", "--name", "New", "--role", "viewer"}, "--password"},
-		{"no password", "", []string{"--email", "new@example.com", "--name", "New", "--role", "viewer"}, "--password"},
+		{"short password", "short\n", []string{"--email", "new@example.com", "--name", "New", "--role", "viewer"}, "the password must have at least 10 characters"},
+		{"no password", "", []string{"--email", "new@example.com", "--name", "New", "--role", "viewer"}, "no password was given"},
 		{"bad email", "some-password\n", []string{"--email", "not-an-email", "--name", "New", "--role", "viewer"}, "--email"},
 	}
 	for _, tt := range tests {

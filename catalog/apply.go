@@ -33,6 +33,7 @@ func Apply(ctx context.Context, s *store.Store, f *File, actor string) (Result, 
 	}
 	var res Result
 	err := s.InTx(ctx, func(tx *store.Tx) error {
+		tx.Actor = actor // recorded with the paywall and campaign versions the apply saves
 		a := &applier{tx: tx, file: f, actor: actor, res: Result{App: f.App.Slug}}
 		if err := a.apply(ctx); err != nil {
 			return err

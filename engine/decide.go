@@ -90,46 +90,71 @@ func checkCandidate(c *Campaign, dev Device, now time.Time, step *TraceStep) []s
 	return failed
 }
 
-// assign applies the holdout and then the variant walk of the chosen campaign.
+// assign applies the holdout and then the variant walk of the chosen campaign. The reason says it
+// in the marketer's words ("this device is in the 10% holdout"); the buckets behind it are in the
+// returned AssignmentTrace.
 func assign(c *Campaign, deviceID string) (*Variant, bool, *AssignmentTrace, string) {
 	t := &AssignmentTrace{
-		HoldoutBucket: Bucket(SaltHoldout, c.Ref, deviceID),
-		// Limiting the threshold to 0..10000 keeps bucket < percent*100 exact for any int without overflow.
-		HoldoutThreshold: min(max(c.HoldoutPercent, 0), 100) * 100,
+		HoldoutBucket:    Bucket(SaltHoldout, c.Ref, deviceID),
+		HoldoutThreshold: holdoutThreshold(c),
 	}
+	holdout := fmt.Sprintf("the %d%% holdout", t.HoldoutThreshold/100)
 	if t.HoldoutBucket < uint64(t.HoldoutThreshold) {
 		t.Holdout = true
-		return nil, true, t, fmt.Sprintf("chosen; held out: holdout bucket %d is below %d (holdout %d%%), so no paywall is shown",
-			t.HoldoutBucket, t.HoldoutThreshold, c.HoldoutPercent)
+		return nil, true, t, "chosen; this device is in " + holdout + ", so no paywall is shown"
 	}
 
 	bucket := Bucket(SaltVariant, c.Ref, deviceID)
 	t.VariantBucket = &bucket
 	t.Variants = make([]VariantSlot, len(c.Variants))
-	chosen := -1
 	var sum int64
 	for i, v := range c.Variants {
 		from := sum
 		sum += int64(v.Weight) * 100
 		t.Variants[i] = VariantSlot{Ref: v.Ref, Paywall: v.Paywall, Weight: v.Weight, From: from, To: sum}
-		if chosen < 0 && sum > int64(bucket) {
-			chosen = i
-		}
 	}
+	chosen := variantAt(c.Variants, bucket)
 
-	reason := "chosen; "
+	reason := "chosen; this device "
 	if t.HoldoutThreshold > 0 {
-		reason += fmt.Sprintf("not held out (holdout bucket %d is not below %d); ", t.HoldoutBucket, t.HoldoutThreshold)
+		reason += "is not in " + holdout + " and "
 	}
 	if chosen < 0 {
-		return nil, false, t, reason + fmt.Sprintf("but the variant weights add up to %d%%, which does not cover variant bucket %d, so no paywall is shown",
-			sum/100, bucket)
+		return nil, false, t, reason + fmt.Sprintf("falls outside the variants: their weights add up to %d%%, so no paywall is shown", sum/100)
 	}
 	slot := &t.Variants[chosen]
 	slot.Chosen = true
 	t.Variant, t.Paywall = slot.Ref, slot.Paywall
-	return &c.Variants[chosen], false, t, reason + fmt.Sprintf("variant bucket %d falls in variant %s (buckets %d to %d), paywall %s",
-		bucket, slot.Ref, slot.From, slot.To-1, slot.Paywall)
+	return &c.Variants[chosen], false, t, reason + fmt.Sprintf("gets variant %s (%d%% of the split), paywall %s", slot.Ref, slot.Weight, slot.Paywall)
+}
+
+// holdoutThreshold is holdout_percent*100 limited to 0..10000: buckets below it are held out.
+// Limiting it keeps bucket < threshold exact for any int without overflow.
+func holdoutThreshold(c *Campaign) int {
+	return min(max(c.HoldoutPercent, 0), 100) * 100
+}
+
+// variantAt walks the variants in order and returns the index of the first whose cumulative
+// weight*100 is above bucket, or -1 when the weights do not cover it.
+func variantAt(variants []Variant, bucket uint64) int {
+	var sum int64
+	for i, v := range variants {
+		if sum += int64(v.Weight) * 100; sum > int64(bucket) {
+			return i
+		}
+	}
+	return -1
+}
+
+// Place is the assignment Decide makes once c is the chosen campaign, without the trace: whether
+// c holds the device out and, when it does not, the index in c.Variants of the device's variant
+// (-1 when the weights do not cover its bucket). It is for counting many devices quickly (the
+// simulator's split); Decide gives the same answer for every device.
+func Place(c *Campaign, deviceID string) (variant int, holdout bool) {
+	if Bucket(SaltHoldout, c.Ref, deviceID) < uint64(holdoutThreshold(c)) {
+		return -1, true
+	}
+	return variantAt(c.Variants, Bucket(SaltVariant, c.Ref, deviceID)), false
 }
 
 // formatTime writes a schedule bound for a reason, in UTC like the catalog file.

@@ -162,7 +162,7 @@ func TestTrace(t *testing.T) {
 		{"paused", OutcomeSkipped, "status is paused"},
 		{"future", OutcomeSkipped, "starts 2026-12-01T00:00:00Z, not yet"},
 		{"canada", OutcomeSkipped, "audience does not match"},
-		{"winner", OutcomeChosen, "chosen; variant bucket "},
+		{"winner", OutcomeChosen, "chosen; this device gets variant "},
 		{"later", OutcomeNotReached, "not evaluated: winner (priority 10) was chosen first"},
 	}
 	if len(d.Trace) != len(want) {

@@ -41,7 +41,7 @@ func (h *Handler) renderReleases(c echo.Context, status int, f views.Form) error
 		return err
 	}
 	v := views.ReleasesView{Slug: a.Slug, Publish: f, Changes: changeGroups(a.Slug, plan.Changes),
-		Errors: releaseIssues(a.Slug, plan.Errors), Warnings: releaseIssues(a.Slug, plan.Warnings)}
+		Errors: releaseIssues(a.Slug, plan.Errors), Warnings: releaseIssues(a.Slug, plan.Warnings), Summary: plan.Summary()}
 	if plan.Last != nil {
 		v.Last = plan.Last.Number
 	}
@@ -69,6 +69,9 @@ func changeGroups(slug string, changes []publish.Change) []views.ChangeGroup {
 			out = append(out, views.ChangeGroup{Entity: name})
 		}
 		item := views.ChangeItem{Kind: ch.Kind, Ref: ch.Ref, Fields: strings.Join(ch.Fields, ", ")}
+		for _, t := range ch.Texts {
+			item.Texts = append(item.Texts, t.String())
+		}
 		if ch.Kind != publish.Removed {
 			item.URL = entityURL(slug, ch.Entity, ch.Ref)
 		}
@@ -99,12 +102,14 @@ func entityURL(slug, entity, ref string) string {
 func releaseIssues(slug string, issues []publish.Issue) []views.ReleaseIssue {
 	out := make([]views.ReleaseIssue, 0, len(issues))
 	for _, is := range issues {
-		ri := views.ReleaseIssue{Text: is.String()}
+		ri := views.ReleaseIssue{Text: issueText(is)}
 		switch is.Entity {
 		case "campaign":
 			ri.URL = urls.Campaign(slug, is.Ref)
 		case "platform":
 			ri.URL = urls.Platform(slug, is.Ref)
+		case "paywall":
+			ri.URL = urls.Paywall(slug, is.Ref)
 		case "app":
 			ri.URL = urls.Platforms(slug)
 		}
@@ -171,7 +176,7 @@ func (h *Handler) afterPublish(c echo.Context) {
 func publishedMessage(res publish.Result) string {
 	msg := fmt.Sprintf("Published release %d to %s.", res.Release.Number, platformCount(len(res.Release.Platforms)))
 	if n := len(res.Warnings); n > 0 {
-		msg += fmt.Sprintf(" %d warning(s): %s", n, res.Warnings[0])
+		msg += fmt.Sprintf(" %d warning(s): %s", n, issueText(res.Warnings[0]))
 	}
 	return msg
 }

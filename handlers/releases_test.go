@@ -129,13 +129,13 @@ func TestPublishIsBlockedByErrorsAndShowsWarnings(t *testing.T) {
 	})
 	page := owner.get("/apps/calm-sky/releases")
 	warnings := text(page.doc.Find(`[data-testid="publish-warning"]`))
-	for _, want := range []string{"offers no product on roku", "campaign winter: its schedule ended 2026-01-01 00:00 UTC"} {
+	for _, want := range []string{"offers no product on roku", "Campaign winter: its schedule ended 2026-01-01 00:00 UTC"} {
 		if !strings.Contains(warnings, want) {
 			t.Errorf("warnings %q lack %q", warnings, want)
 		}
 	}
 	errs := page.doc.Find(`[data-testid="publish-error"]`)
-	if errs.Length() != 1 || !strings.Contains(text(errs), "campaign broken") {
+	if errs.Length() != 1 || !strings.Contains(text(errs), "Campaign broken: variants: weights add up to 40") {
 		t.Errorf("errors: %q", text(errs))
 	}
 	if _, disabled := page.doc.Find(`[data-testid="publish"]`).Attr("disabled"); !disabled {

@@ -101,7 +101,9 @@ func (h *Handler) csrfToken(c echo.Context) string {
 // requireUser sends signed-out visitors to the sign-in page (or the first-run set-up).
 func (h *Handler) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if state(c).user != nil {
+		if u := state(c).user; u != nil {
+			// Every write transaction of this request records the user with the versions it saves.
+			c.SetRequest(c.Request().WithContext(store.WithActor(c.Request().Context(), u.Email)))
 			return next(c)
 		}
 		n, err := h.store.CountUsers(c.Request().Context())

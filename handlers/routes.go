@@ -84,6 +84,8 @@ func (h *Handler) Routes(e *echo.Echo) {
 	app.POST(urls.PatternPaywall+"/duplicate", h.DuplicatePaywall, edit)
 	app.POST(urls.PatternPaywall+"/share", h.SharePaywall, edit)
 	app.POST(urls.PatternPaywall+"/delete", h.DeletePaywall, edit)
+	app.GET(urls.PatternPaywallHistory, h.PaywallHistory)
+	app.POST(urls.PatternPaywallRestore, h.RestorePaywallVersion, edit)
 
 	app.GET(urls.PatternReleases, h.Releases)
 	app.POST(urls.PatternReleases, h.Publish, edit)
@@ -96,10 +98,14 @@ func (h *Handler) Routes(e *echo.Echo) {
 	app.POST(urls.PatternCampaign, h.SaveCampaign, edit)
 	app.POST(urls.PatternCampaign+"/builder", h.CampaignBuilderOp)
 	app.POST(urls.PatternCampaign+"/delete", h.DeleteCampaign, edit)
+	app.POST(urls.PatternCampaign+"/duplicate", h.DuplicateCampaign, edit)
+	app.GET(urls.PatternCampaignHistory, h.CampaignHistory)
+	app.POST(urls.PatternCampaignRestore, h.RestoreCampaignVersion, edit)
 	app.GET(urls.PatternCampaign+"/results", h.CampaignResults)
 	app.POST(urls.PatternCampaign+"/winner", h.DeclareWinner, edit)
 	app.GET(urls.PatternAnalytics, h.Analytics)
 	app.GET(urls.PatternSimulate, h.Simulate)
+	app.GET(urls.PatternSimulate+"/split", h.SimulateSplit)
 
 	app.GET(urls.PatternProducts, h.Products)
 	app.POST(urls.PatternProducts, h.CreateProduct, edit)

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -50,22 +51,13 @@ func (h *Handler) Simulate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := views.SimulateView{Slug: a.Slug, Labels: labelsInUse(campaigns), Query: views.Form{Values: map[string][]string(q), Errors: map[string]string{}}}
-	var platform *store.AppPlatform
-	for i, p := range platforms {
-		v.Platforms = append(v.Platforms, views.Option{Value: p.Ref, Label: p.Name + " (" + p.Store + ")"})
-		if p.Ref == q.Get("platform") || (q.Get("platform") == "" && i == 0) {
-			platform = &platforms[i]
-		}
-	}
+	v, platform := simulatorForm(a.Slug, platforms, campaigns, q)
 	wantsJSON := strings.Contains(c.Request().Header.Get("Accept"), "application/json")
 	v.Ran = q.Has("device_id") || wantsJSON
 	if v.Ran {
 		switch {
-		case platform == nil && q.Get("platform") != "":
-			v.Errors = append(v.Errors, "Unknown platform "+q.Get("platform")+".")
 		case platform == nil:
-			v.Errors = append(v.Errors, "This app has no platform yet; add one first.")
+			v.Errors = append(v.Errors, platformMissing(q.Get("platform")))
 		case strings.TrimSpace(q.Get("device_id")) == "":
 			v.Errors = append(v.Errors, "Enter a device id: the A/B split depends on it.")
 		}
@@ -76,29 +68,9 @@ func (h *Handler) Simulate(c echo.Context) error {
 	if !v.Ran || len(v.Errors) > 0 {
 		return h.renderSimulate(c, v)
 	}
-	// Values go to the engine exactly as typed, as an SDK would send them; an empty field is "not sent".
-	dev := engine.Device{ID: q.Get("device_id"), Attributes: map[string]string{engine.AttrPlatform: platform.Store}}
-	for _, name := range simulatedAttributes {
-		if val := q.Get(name); val != "" {
-			dev.Attributes[name] = val
-		}
-	}
-	for name, vals := range q {
-		if strings.HasPrefix(name, engine.CustomPrefix) && len(vals) > 0 && vals[0] != "" {
-			dev.Attributes[name] = vals[0]
-		}
-	}
-	for _, line := range strings.Split(q.Get("custom"), "\n") {
-		if k, val, ok := strings.Cut(strings.TrimSpace(line), "="); ok && strings.TrimSpace(k) != "" {
-			dev.Attributes[engine.CustomPrefix+strings.TrimPrefix(strings.TrimSpace(k), engine.CustomPrefix)] = strings.TrimSpace(val)
-		}
-	}
-	rules := make([]engine.Campaign, len(campaigns))
-	for i, cp := range campaigns {
-		rules[i] = cp.Rules()
-	}
+	dev := simulatedDevice(q, q.Get("device_id"), *platform)
 	now := h.now()
-	v.Decision = engine.Decide(rules, q.Get("label"), dev, now)
+	v.Decision = engine.Decide(campaignRules(campaigns), q.Get("label"), dev, now)
 	v.Now = now.In(marketerZone(c)).Format("2 Jan 2006 15:04:05 MST")
 	out := simulationJSON{Holdout: v.Decision.Holdout, Trace: v.Decision.Trace}
 	if out.Trace == nil {
@@ -127,7 +99,64 @@ func (h *Handler) Simulate(c echo.Context) error {
 	return h.renderSimulate(c, v)
 }
 
+// simulatorForm is the simulator page for the query, and the platform it asks about: the one
+// named, or the app's first when none is named; nil when there is no such platform.
+func simulatorForm(slug string, platforms []store.AppPlatform, campaigns []store.Campaign, q url.Values) (views.SimulateView, *store.AppPlatform) {
+	v := views.SimulateView{Slug: slug, Labels: labelsInUse(campaigns), Query: views.Form{Values: map[string][]string(q), Errors: map[string]string{}}}
+	var platform *store.AppPlatform
+	for i, p := range platforms {
+		v.Platforms = append(v.Platforms, views.Option{Value: p.Ref, Label: p.Name + " (" + p.Store + ")"})
+		if p.Ref == q.Get("platform") || (q.Get("platform") == "" && i == 0) {
+			platform = &platforms[i]
+		}
+	}
+	return v, platform
+}
+
+// platformMissing says why the simulator has no platform to ask about.
+func platformMissing(asked string) string {
+	if asked != "" {
+		return "Unknown platform " + asked + "."
+	}
+	return "This app has no platform yet; add one first."
+}
+
+// simulatedDevice is the device the simulator's query describes, with the given id. Values go to
+// the engine exactly as typed, as an SDK would send them; an empty field is "not sent".
+func simulatedDevice(q url.Values, id string, platform store.AppPlatform) engine.Device {
+	dev := engine.Device{ID: id, Attributes: map[string]string{engine.AttrPlatform: platform.Store}}
+	for _, name := range simulatedAttributes {
+		if val := q.Get(name); val != "" {
+			dev.Attributes[name] = val
+		}
+	}
+	for name, vals := range q {
+		if strings.HasPrefix(name, engine.CustomPrefix) && len(vals) > 0 && vals[0] != "" {
+			dev.Attributes[name] = vals[0]
+		}
+	}
+	for _, line := range strings.Split(q.Get("custom"), "\n") {
+		if k, val, ok := strings.Cut(strings.TrimSpace(line), "="); ok && strings.TrimSpace(k) != "" {
+			dev.Attributes[engine.CustomPrefix+strings.TrimPrefix(strings.TrimSpace(k), engine.CustomPrefix)] = strings.TrimSpace(val)
+		}
+	}
+	return dev
+}
+
+// campaignRules are the drafts as the engine reads them.
+func campaignRules(campaigns []store.Campaign) []engine.Campaign {
+	rules := make([]engine.Campaign, len(campaigns))
+	for i, cp := range campaigns {
+		rules[i] = cp.Rules()
+	}
+	return rules
+}
+
 func (h *Handler) renderSimulate(c echo.Context, v views.SimulateView) error {
+	return h.renderSimulateStatus(c, http.StatusOK, v)
+}
+
+func (h *Handler) renderSimulateStatus(c echo.Context, status int, v views.SimulateView) error {
 	p, err := h.appPage(c, "Simulator", "simulate")
 	if err != nil {
 		return err
@@ -135,5 +164,5 @@ func (h *Handler) renderSimulate(c echo.Context, v views.SimulateView) error {
 	if v.Query.Get("platform") == "" && len(v.Platforms) > 0 {
 		v.Query.Values["platform"] = []string{v.Platforms[0].Value}
 	}
-	return h.render(c, http.StatusOK, views.SimulatePage(p, v))
+	return h.render(c, status, views.SimulatePage(p, v))
 }

@@ -3,6 +3,7 @@ package publish
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"nami/catalog"
@@ -13,18 +14,24 @@ import (
 // Issue is one thing about an app's drafts that publishing found: an error blocks the release,
 // a warning is shown and publishing goes on.
 type Issue struct {
-	Entity  string // "app", "campaign" or "platform"
+	Entity  string // "app", "campaign", "paywall" or "platform"
 	Ref     string // the entity's ref; the app's slug
+	Name    string // the entity's name, for messages that name it as marketers do; may be empty
 	Message string
 }
 
-// String returns "campaign onboarding-ab: message".
-func (i Issue) String() string { return i.Entity + " " + i.Ref + ": " + i.Message }
+// String returns "campaign onboarding-ab: message", or with a Name `Paywall "Spring offer": message`.
+func (i Issue) String() string {
+	if i.Name != "" {
+		return fmt.Sprintf("%s%s %q: %s", strings.ToUpper(i.Entity[:1]), i.Entity[1:], i.Name, i.Message)
+	}
+	return i.Entity + " " + i.Ref + ": " + i.Message
+}
 
 // Check looks at an app's drafts f as they would be published at now. Errors: the app has no
 // platform to compile for; a live campaign whose rules do not hold or whose paywall is missing.
 // Warnings: a live campaign whose paywall offers no product on one of the app's platforms, or
-// whose schedule has ended.
+// whose schedule has ended. The copy of the paywalls live campaigns show is checked too (checkCopy).
 func Check(f *catalog.File, now time.Time) (errs, warnings []Issue) {
 	if len(f.Platforms) == 0 {
 		errs = append(errs, Issue{Entity: "app", Ref: f.App.Slug,
@@ -69,7 +76,8 @@ func Check(f *catalog.File, now time.Time) (errs, warnings []Issue) {
 			add(&warnings, "its schedule ended %s, so no device will see it", rules.EndsAt.UTC().Format("2006-01-02 15:04 MST"))
 		}
 	}
-	return errs, warnings
+	copyErrs, copyWarnings := checkCopy(f)
+	return append(errs, copyErrs...), append(warnings, copyWarnings...)
 }
 
 // offersOn reports whether the paywall offers at least one existing product of the platform.

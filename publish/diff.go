@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"slices"
+	"strings"
 
 	"nami/catalog"
 )
@@ -18,10 +19,40 @@ const (
 
 // Change is one entity that differs between two catalog files.
 type Change struct {
-	Entity string   // app, platform, entitlement, product, paywall, campaign
-	Ref    string   // the entity's ref; "platform/sku" for a product
-	Kind   string   // Added, Changed or Removed
-	Fields []string // for Changed: the catalog fields that differ, e.g. "price", "copy"
+	Entity string       // app, platform, entitlement, product, paywall, campaign
+	Ref    string       // the entity's ref; "platform/sku" for a product
+	Kind   string       // Added, Changed or Removed
+	Fields []string     // for Changed: the catalog fields that differ, e.g. "price", "copy"
+	Texts  []TextChange // for a Changed paywall's copy: each text that differs, by language and field
+}
+
+// TextChange is one text of a paywall's copy before and after, in one language; "" when the
+// language or the field is not there.
+type TextChange struct {
+	Locale string // "en"
+	Field  string // the catalog field: "title", "subtitle", "body", "cta" or "footer"
+	Before string
+	After  string
+}
+
+// textShown is how many characters of a text a change shows before cutting it with an ellipsis.
+const textShown = 60
+
+// String returns `en title: "Sleep better" → "Sleep better this spring"`, each text on one line
+// and cut to textShown characters; a missing text is (empty).
+func (t TextChange) String() string {
+	return t.Locale + " " + t.Field + ": " + quoteCut(t.Before) + " → " + quoteCut(t.After)
+}
+
+func quoteCut(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if s == "" {
+		return "(empty)"
+	}
+	if r := []rune(s); len(r) > textShown {
+		s = strings.TrimRight(string(r[:textShown-1]), " ") + "…"
+	}
+	return `"` + s + `"`
 }
 
 // Diff lists what changed from old (a release's catalog, or nil before the first release) to
@@ -39,7 +70,46 @@ func Diff(old, new *catalog.File) []Change {
 	out = appendChanges(out, "entitlement", old.Entitlements, new.Entitlements, func(e catalog.EntitlementDoc) string { return e.Ref })
 	out = appendChanges(out, "product", old.Products, new.Products, func(p catalog.ProductDoc) string { return p.Platform + "/" + p.SKU })
 	out = appendChanges(out, "paywall", old.Paywalls, new.Paywalls, func(p catalog.PaywallDoc) string { return p.Ref })
+	for i, ch := range out {
+		if ch.Entity == "paywall" && ch.Kind == Changed && slices.Contains(ch.Fields, "copy") {
+			out[i].Texts = copyChanges(paywallCopy(old.Paywalls, ch.Ref), paywallCopy(new.Paywalls, ch.Ref))
+		}
+	}
 	out = appendChanges(out, "campaign", old.Campaigns, new.Campaigns, func(c catalog.CampaignDoc) string { return c.Ref })
+	return out
+}
+
+func paywallCopy(list []catalog.PaywallDoc, ref string) map[string]catalog.CopyDoc {
+	for _, p := range list {
+		if p.Ref == ref {
+			return p.Copy
+		}
+	}
+	return nil
+}
+
+// copyChanges lists the texts that differ between two versions of a paywall's copy, by locale
+// (sorted), then field in the editor's order.
+func copyChanges(old, new map[string]catalog.CopyDoc) []TextChange {
+	locales := make([]string, 0, len(old)+len(new))
+	for l := range old {
+		locales = append(locales, l)
+	}
+	for l := range new {
+		if _, ok := old[l]; !ok {
+			locales = append(locales, l)
+		}
+	}
+	slices.Sort(locales)
+	var out []TextChange
+	for _, l := range locales {
+		for _, fd := range copyFields {
+			before, after := fd.get(old[l]), fd.get(new[l])
+			if before != after {
+				out = append(out, TextChange{Locale: l, Field: fd.key, Before: before, After: after})
+			}
+		}
+	}
 	return out
 }
 

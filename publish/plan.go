@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"nami/catalog"
@@ -87,4 +88,63 @@ func compare(ctx context.Context, r store.Reader, slug string) (*catalog.File, l
 		return nil, last, err
 	}
 	return draft, lastRelease{release: &rel, file: f}, nil
+}
+
+// Next is the number the release published from this plan gets.
+func (p Plan) Next() int {
+	if p.Last == nil {
+		return 1
+	}
+	return p.Last.Number + 1
+}
+
+// summaryNouns name Diff's entity kinds in a summary, singular and plural, in Diff's order.
+var summaryNouns = []struct{ entity, one, many string }{
+	{"app", "the app name", "the app name"},
+	{"platform", "platform", "platforms"},
+	{"entitlement", "entitlement", "entitlements"},
+	{"product", "product", "products"},
+	{"paywall", "paywall", "paywalls"},
+	{"campaign", "campaign", "campaigns"},
+}
+
+// Summary says in one line what publishing the plan does, for the question before publishing:
+// "Publish release 4: 2 paywalls, 1 campaign changed; 1 warning." Before the first release
+// it counts what would be published: "Publish release 1: 4 platforms, 3 paywalls."
+func (p Plan) Summary() string {
+	counts := map[string]int{}
+	for _, ch := range p.Changes {
+		counts[ch.Entity]++
+	}
+	var parts []string
+	for _, n := range summaryNouns {
+		switch c := counts[n.entity]; {
+		case c == 0:
+		case n.entity == "app":
+			parts = append(parts, n.one)
+		case c == 1:
+			parts = append(parts, "1 "+n.one)
+		default:
+			parts = append(parts, fmt.Sprintf("%d %s", c, n.many))
+		}
+	}
+	s := fmt.Sprintf("Publish release %d: ", p.Next())
+	switch {
+	case len(parts) == 0 && p.Last == nil:
+		s += "nothing to publish yet"
+	case len(parts) == 0:
+		s += fmt.Sprintf("nothing changed since release %d", p.Last.Number)
+	case p.Last == nil:
+		s += strings.Join(parts, ", ")
+	default:
+		s += strings.Join(parts, ", ") + " changed"
+	}
+	switch n := len(p.Warnings); n {
+	case 0:
+	case 1:
+		s += "; 1 warning"
+	default:
+		s += fmt.Sprintf("; %d warnings", n)
+	}
+	return s + "."
 }

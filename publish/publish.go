@@ -24,9 +24,11 @@ type Result struct {
 	Warnings []Issue
 }
 
-// Blocked is the error when the drafts have errors; nothing was published.
+// Blocked is the error when the drafts have errors; nothing was published. Warnings are what
+// Check found besides, for callers to show with the errors.
 type Blocked struct {
-	Errors []Issue
+	Errors   []Issue
+	Warnings []Issue
 }
 
 // Error lists the errors one per line.
@@ -115,7 +117,7 @@ func Republish(ctx context.Context, st *store.Store, slug string, number int, ac
 func storeRelease(ctx context.Context, tx *store.Tx, f *catalog.File, r *store.Release, now time.Time) ([]Issue, error) {
 	errs, warnings := Check(f, now)
 	if len(errs) > 0 {
-		return nil, &Blocked{Errors: errs}
+		return nil, &Blocked{Errors: errs, Warnings: warnings}
 	}
 	platforms, err := tx.Platforms(ctx, r.AppID)
 	if err != nil {

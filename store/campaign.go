@@ -162,7 +162,10 @@ func (t *Tx) CreateCampaign(ctx context.Context, c *Campaign) error {
 	if c.ID, err = res.LastInsertId(); err != nil {
 		return err
 	}
-	return t.writeVariants(ctx, c)
+	if err := t.writeVariants(ctx, c); err != nil {
+		return err
+	}
+	return t.recordCampaign(ctx, c)
 }
 
 // UpdateCampaign replaces c and its variants if its Version is current; stale or taken ref: ErrConflict.
@@ -180,7 +183,10 @@ func (t *Tx) UpdateCampaign(ctx context.Context, c *Campaign) error {
 	}
 	c.Version++
 	c.UpdatedAt = t.now
-	return t.writeVariants(ctx, c)
+	if err := t.writeVariants(ctx, c); err != nil {
+		return err
+	}
+	return t.recordCampaign(ctx, c)
 }
 
 func (t *Tx) writeVariants(ctx context.Context, c *Campaign) error {
@@ -201,6 +207,9 @@ func (t *Tx) writeVariants(ctx context.Context, c *Campaign) error {
 
 // DeleteCampaign removes a campaign and its variants.
 func (t *Tx) DeleteCampaign(ctx context.Context, id int64) error {
+	if err := t.forgetVersions(ctx, EntityCampaign, "campaigns", id); err != nil {
+		return err
+	}
 	res, err := t.tx.ExecContext(ctx, `DELETE FROM campaigns WHERE id = ?`, id)
 	if err := affectedOne(res, err, false); err != nil {
 		return fmt.Errorf("store.DeleteCampaign: %w", err)

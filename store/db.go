@@ -101,6 +101,10 @@ type Tx struct {
 	Reader
 	tx  *sql.Tx
 	now time.Time
+	// Actor is who makes the change (an email), recorded with every saved paywall and campaign
+	// version; InTx sets it from the context (WithActor), and callers without one (the CLI's
+	// apply) set it themselves. "" is shown as unknown.
+	Actor string
 }
 
 // InTx runs fn in a BEGIN IMMEDIATE transaction and commits if fn returns nil.
@@ -109,7 +113,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("store.InTx begin: %w", err)
 	}
-	if err := fn(&Tx{Reader: Reader{q: sqlTx}, tx: sqlTx, now: s.Now()}); err != nil {
+	if err := fn(&Tx{Reader: Reader{q: sqlTx}, tx: sqlTx, now: s.Now(), Actor: actorFrom(ctx)}); err != nil {
 		if rbErr := sqlTx.Rollback(); rbErr != nil {
 			return errors.Join(err, fmt.Errorf("store.InTx rollback: %w", rbErr))
 		}

@@ -220,7 +220,10 @@ func (t *Tx) CreatePaywall(ctx context.Context, p *Paywall) error {
 	if p.ID, err = res.LastInsertId(); err != nil {
 		return err
 	}
-	return t.writePaywallChildren(ctx, p)
+	if err := t.writePaywallChildren(ctx, p); err != nil {
+		return err
+	}
+	return t.recordPaywall(ctx, p)
 }
 
 // UpdatePaywall replaces p's fields, copy and products if its Version is current, then bumps it.
@@ -235,7 +238,10 @@ func (t *Tx) UpdatePaywall(ctx context.Context, p *Paywall) error {
 	}
 	p.Version++
 	p.UpdatedAt = t.now
-	return t.writePaywallChildren(ctx, p)
+	if err := t.writePaywallChildren(ctx, p); err != nil {
+		return err
+	}
+	return t.recordPaywall(ctx, p)
 }
 
 func (t *Tx) writePaywallChildren(ctx context.Context, p *Paywall) error {
@@ -289,6 +295,9 @@ func (t *Tx) DeletePaywall(ctx context.Context, id int64) error {
 	}
 	if len(used) > 0 {
 		return fmt.Errorf("store.DeletePaywall: used by %s: %w", strings.Join(used, ", "), ErrInUse)
+	}
+	if err := t.forgetVersions(ctx, EntityPaywall, "paywalls", id); err != nil {
+		return err
 	}
 	res, err := t.tx.ExecContext(ctx, `DELETE FROM paywalls WHERE id = ?`, id)
 	if err := affectedOne(res, err, false); err != nil {
