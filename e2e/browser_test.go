@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/labstack/echo/v4"
@@ -109,6 +110,22 @@ type browser struct {
 	mu       sync.Mutex
 	problems []string // uncaught exceptions, CSP violations, console errors: always a bug
 	console  []string // failed requests, shown when the test fails
+	dialogs  []string // the confirm, alert and beforeunload dialogs the page opened: "type: message"
+	dismiss  bool     // answer the next dialogs with Cancel instead of OK
+}
+
+// dialogsSeen returns the dialogs the page has opened so far.
+func (b *browser) dialogsSeen() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]string(nil), b.dialogs...)
+}
+
+// answerDialogs sets how the next dialogs are answered: OK (true) or Cancel.
+func (b *browser) answerDialogs(ok bool) {
+	b.mu.Lock()
+	b.dismiss = !ok
+	b.mu.Unlock()
 }
 
 // newBrowser starts Chromium with the flags the journeys need and opens a tab.
@@ -169,6 +186,13 @@ func (b *browser) watch(ev any) {
 		b.mu.Lock()
 		b.problems = append(b.problems, fmt.Sprintf("uncaught exception at %s:%d: %s", d.URL, d.LineNumber+1, msg))
 		b.mu.Unlock()
+	case *page.EventJavascriptDialogOpening:
+		// A dialog stalls the page until it is answered; answer from outside the event loop.
+		b.mu.Lock()
+		b.dialogs = append(b.dialogs, string(ev.Type)+": "+ev.Message)
+		accept := !b.dismiss
+		b.mu.Unlock()
+		go chromedp.Call(b.tab, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: accept})
 	case *log.EventEntryAdded:
 		e := ev.Entry
 		b.mu.Lock()

@@ -83,6 +83,7 @@ func TestCampaignJourneyFromTemplateToSimulatedDevices(t *testing.T) {
 
 	// The A/B template: two variants, 50/50, a 10% holdout; the label typed at creation stays.
 	b.choose(`[data-testid="template-select"]`, "ab")
+	b.do("accept the confirmation", chromedp.Evaluate[chromedp.Void](`window.confirm = () => true`))
 	b.do("apply the template", chromedp.Click(chromedp.CSS(`[data-testid="apply-template"]`)))
 	b.waitUntil("two variants", `document.querySelectorAll('`+rows+`').length === 2`)
 	if v := b.value(`#f-label`); v != "summer" {

@@ -207,7 +207,9 @@ func (d *campaignDraft) applyOp(op, arg, template string, paywalls []store.Paywa
 	i, _ := strconv.Atoi(arg)
 	switch op {
 	case "template":
-		d.applyTemplate(template, paywalls, now, loc)
+		if template != "" { // nothing chosen: keep the campaign as it is
+			d.applyTemplate(template, paywalls, now, loc)
+		}
 	case "add_condition":
 		d.Conditions = append(d.Conditions, views.ConditionRow{Attribute: "country", Operator: "in"})
 	case "remove_condition":

@@ -210,7 +210,7 @@ func TestCampaignBuilderRefusesInvalidRulesAndKeepsTheInput(t *testing.T) {
 					}
 				}
 			}
-			if page.Find(`[data-testid="unsaved"]`).Length() != 1 {
+			if page.Find(`[data-testid="unsaved"]:not([hidden])`).Length() != 1 {
 				t.Error("the refused builder does not say its changes are unsaved")
 			}
 			wantCampaignUnchanged(t, ts, before)

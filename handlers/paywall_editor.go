@@ -144,6 +144,7 @@ func applyOp(d *store.Paywall, st *editorState, f views.Form, idx map[string]sto
 	switch op {
 	case "tab":
 		st.tab = arg
+		st.previewLocale = arg // the preview follows the language being edited
 	case "add_locale":
 		loc := strings.TrimSpace(f.Get("new_locale"))
 		loc = strings.ReplaceAll(loc, "_", "-")
@@ -158,7 +159,7 @@ func applyOp(d *store.Paywall, st *editorState, f views.Form, idx map[string]sto
 			base, _ := d.CopyFor(d.DefaultLocale)
 			base.Locale = loc // start from the default language's copy, ready to translate
 			d.Copy = append(d.Copy, base)
-			st.tab = loc
+			st.tab, st.previewLocale = loc, loc
 			st.dirty = true
 		}
 	case "remove_locale":

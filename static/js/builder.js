@@ -19,13 +19,19 @@
 	document.addEventListener("input", function (e) {
 		if (e.target.matches && e.target.matches("input[data-weight]")) total();
 	});
+	// A template is applied only once one is chosen (the picker starts on "Choose a template…").
+	document.addEventListener("change", function (e) {
+		if (!e.target.matches || !e.target.matches("[data-template-select]")) return;
+		var apply = document.querySelector("[data-apply-template]");
+		if (apply) apply.disabled = e.target.value === "";
+	});
 	document.addEventListener("htmx:afterSwap", total);
 	document.addEventListener("DOMContentLoaded", total);
 	if (zone) {
 		var had = document.cookie.split("; ").some(function (c) { return c === "tz=" + encodeURIComponent(zone); });
 		document.cookie = "tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; samesite=lax";
 		var field = document.querySelector("input[data-tz]");
-		if (!had && field && field.value !== zone && !document.querySelector("#builder [data-testid=unsaved]")) {
+		if (!had && field && field.value !== zone && !document.querySelector("#builder [data-testid=unsaved]:not([hidden])")) {
 			location.reload(); // show the schedule in the marketer's own zone from the first visit
 		}
 	}
