@@ -221,3 +221,31 @@ func TestEditorRoughEdges(t *testing.T) {
 		t.Errorf("stored holdout %d", cp.HoldoutPercent)
 	}
 }
+
+// Clearing the default language's title of a live campaign's paywall is saved as a draft, but
+// the Releases page says why it cannot be published and does not publish it.
+func TestAnEmptyTitleBlocksPublishing(t *testing.T) {
+	srv, st := startServer(t)
+	a := applyDemoCatalog(t, st)
+	b := newBrowser(t, srv.URL)
+	ownerSetUpInBrowser(b)
+	b.open("/apps/calm-sky/paywalls/spring", `form#pw-form`)
+	b.typeInto(`[data-testid="copy-title-en"]`, " ")
+	b.do("clear the title", chromedp.Evaluate[chromedp.Void](`(() => { const f = document.querySelector('[data-testid="copy-title-en"]'); f.value = ""; f.dispatchEvent(new Event("input", {bubbles: true})) })()`))
+	submitAndLoad(b, "save", `[data-testid="save"]`, `form#pw-form`)
+	b.open("/apps/calm-sky/releases", `[data-testid="publish-error"]`)
+	if got := b.text(`[data-testid="publish-error"]`); !strings.Contains(got, `Paywall "Spring offer": the English title is empty`) {
+		t.Errorf("the Releases page says %q", got)
+	}
+	if !get(b, "publish disabled", chromedp.Evaluate[bool](`document.querySelector('[data-testid="publish"]').disabled`)) {
+		t.Error("Publish is enabled with an empty title")
+	}
+	b.shot("releases-empty-title")
+	rels, err := st.Releases(context.Background(), a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rels) != 0 {
+		t.Errorf("%d releases published", len(rels))
+	}
+}
