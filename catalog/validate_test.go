@@ -171,7 +171,7 @@ func TestValidateRules(t *testing.T) {
 		{"price missing", func(f *File) { f.Products[0].Price = "" }, "products[0].price", msg(offer.CheckPrice(""))},
 		{"currency", func(f *File) { f.Products[0].Currency = "usd" }, "products[0].currency", msg(offer.CheckCurrency("usd"))},
 		{"period missing", func(f *File) { f.Products[0].Period = "" }, "products[0].period", msg(offer.CheckPeriod("subscription", ""))},
-		{"period unknown", func(f *File) { f.Products[0].Period = "P2M" }, "products[0].period", msg(offer.CheckPeriod("subscription", "P2M"))},
+		{"period unknown", func(f *File) { f.Products[0].Period = "P5W" }, "products[0].period", msg(offer.CheckPeriod("subscription", "P5W"))},
 		{"period on a one-time purchase", func(f *File) { f.Products[1].Period = "P1M" }, "products[1].period", msg(offer.CheckPeriod("non_consumable", "P1M"))},
 		{"trial", func(f *File) { f.Products[0].Trial = "P1Y" }, "products[0].trial", msg(offer.CheckTrial("subscription", "P1Y"))},
 		{"trial on a one-time purchase", func(f *File) { f.Products[1].Trial = "P1W" }, "products[1].trial", msg(offer.CheckTrial("non_consumable", "P1W"))},

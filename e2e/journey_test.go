@@ -117,7 +117,7 @@ func TestJourneyFromSetUpToAProductThatGrantsAnEntitlement(t *testing.T) {
 	b.typeInto(newProd+` #f-price`, "9.999")
 	b.typeInto(newProd+` #f-currency`, "USD")
 	b.choose(newProd+` #f-period`, "P1M")
-	b.typeInto(newProd+` #f-trial`, "P1W")
+	b.choose(newProd+` #f-trial`, "P1W")
 	b.do("tick premium", chromedp.Click(chromedp.CSS(newProd+` input[name="entitlements"][value="premium"]`)))
 	b.do("add the product", chromedp.Click(chromedp.CSS(newProd+submit)))
 	b.waitUntil("the price error", `(document.querySelector('`+newProd+` #f-price')?.closest(".field")?.querySelector(".field-error")?.textContent || "").includes("2 decimal places")`)

@@ -319,6 +319,11 @@ func (h *Handler) postedDraft(c echo.Context) (store.Paywall, views.Form, []stor
 		return saved, views.Form{}, nil, nil, err
 	}
 	f := formOf(c)
+	if !user(c).Can(store.RoleEditor) {
+		// A viewer's editor is read-only and posts no draft (its fields are disabled): the
+		// preview and the language tabs show the saved paywall.
+		return saved, f, products, platforms, nil
+	}
 	return readDraft(f, saved, productIndex(products), map[string]string{}), f, products, platforms, nil
 }
 
@@ -330,8 +335,14 @@ func (h *Handler) PaywallEditorOp(c echo.Context) error {
 	}
 	st := previewState(f)
 	idx := productIndex(products)
-	st.dirty = true
-	applyOp(&d, &st, f, idx)
+	switch {
+	case user(c).Can(store.RoleEditor):
+		st.dirty = true
+		applyOp(&d, &st, f, idx)
+	case f.Get("op") == "tab":
+		// A viewer may only look at another language's copy; nothing else changes.
+		st.tab, st.previewLocale = f.Get("arg"), f.Get("arg")
+	}
 	p, err := h.appPage(c, d.Name, "paywalls")
 	if err != nil {
 		return err

@@ -44,33 +44,24 @@ func (h *Handler) productsView(c echo.Context, filter string) (views.ProductsVie
 	for _, k := range offer.KindChoices {
 		v.Kinds = append(v.Kinds, views.Option{Value: k.Value, Label: k.Label})
 	}
-	v.Periods = []views.Option{{Value: "", Label: "None (one-time)"}}
-	for _, p := range offer.PeriodChoices {
-		v.Periods = append(v.Periods, views.Option{Value: p.Value, Label: p.Label})
-	}
 	products, err := h.store.Products(ctx, a.ID)
 	if err != nil {
 		return v, err
 	}
 	v.Total = len(products)
+	locale := marketerLocale(c)
 	for _, p := range products {
 		if v.Filter != "" && p.PlatformRef != v.Filter {
 			continue
 		}
 		v.Rows = append(v.Rows, views.ProductRow{PlatformRef: p.PlatformRef, PlatformName: names[p.PlatformRef], SKU: p.SKU,
-			Name: p.Name, Kind: p.Kind, KindLabel: kindLabels[p.Kind], PriceText: priceText(p), Entitlements: p.Entitlements})
+			Name: p.Name, Kind: p.Kind, KindLabel: kindLabels[p.Kind], PriceText: priceTextIn(p, locale), Entitlements: p.Entitlements})
 	}
 	return v, nil
 }
 
 // priceText says a product's price in words, e.g. "$9.99 / month, 1 week free".
-func priceText(p store.Product) string {
-	s := offer.PriceLine(p.Price, p.Currency, p.Kind, p.Period, "en")
-	if t := offer.TrialWords(p.Trial, "en"); t != "" {
-		s += ", " + t
-	}
-	return s
-}
+func priceText(p store.Product) string { return priceTextIn(p, "en") }
 
 func (h *Handler) renderProducts(c echo.Context, status int, filter string, newForm views.Form, editKey string, edit views.Form) error {
 	p, err := h.appPage(c, "Products", "products")
@@ -85,6 +76,7 @@ func (h *Handler) renderProducts(c echo.Context, status int, filter string, newF
 	if v.New.Values == nil {
 		v.New = views.Form{Values: map[string][]string{"platform": {v.Filter}, "kind": {"subscription"}, "period": {"P1M"}, "currency": {"USD"}}}
 	}
+	v.NewChoices, v.EditChoices = productChoices(v.New), productChoices(v.Edit)
 	return h.renderSection(c, status, p, views.ProductsPage(p, v), views.ProductsSection(p, v))
 }
 
@@ -106,10 +98,15 @@ func (h *Handler) EditProduct(c echo.Context) error {
 }
 
 // readProduct validates the product form into f.Errors and returns the product it describes.
-func (h *Handler) readProduct(c echo.Context, f views.Form) (store.Product, error) {
+// keepPeriod is the period the product already has, which may stay even when the list lacks it.
+func (h *Handler) readProduct(c echo.Context, f views.Form, keepPeriod string) (store.Product, error) {
 	ctx := c.Request().Context()
 	pr := store.Product{PlatformRef: f.Get("platform"), SKU: trimmed(f, "sku"), Name: trimmed(f, "name"), Kind: f.Get("kind"),
 		Price: trimmed(f, "price"), Currency: strings.ToUpper(trimmed(f, "currency")), Period: f.Get("period"), Trial: strings.ToUpper(trimmed(f, "trial"))}
+	price, priceErr := offer.NormalizePrice(pr.Price)
+	if priceErr == nil {
+		pr.Price, priceErr = price, offer.CheckPrice(price)
+	}
 	if pr.Kind != "subscription" {
 		pr.Period, pr.Trial = "", "" // the form hides these for one-time products
 	}
@@ -122,7 +119,7 @@ func (h *Handler) readProduct(c echo.Context, f views.Form) (store.Product, erro
 		err   error
 	}{
 		{"kind", offer.CheckKind(pr.Kind)},
-		{"price", offer.CheckPrice(pr.Price)},
+		{"price", priceErr},
 		{"currency", offer.CheckCurrency(pr.Currency)},
 	}
 	for _, ch := range checks {
@@ -131,8 +128,10 @@ func (h *Handler) readProduct(c echo.Context, f views.Form) (store.Product, erro
 		}
 	}
 	if f.Err("kind") == "" {
-		if err := offer.CheckPeriod(pr.Kind, pr.Period); err != nil {
-			f.Errors["period"] = err.Error()
+		if pr.Kind == offer.KindSubscription {
+			if err := checkPeriodChoice(pr.Period, keepPeriod); err != nil {
+				f.Errors["period"] = err.Error()
+			}
 		}
 		if err := offer.CheckTrial(pr.Kind, pr.Trial); err != nil {
 			f.Errors["trial"] = err.Error()
@@ -170,7 +169,7 @@ func (h *Handler) readProduct(c echo.Context, f views.Form) (store.Product, erro
 // CreateProduct adds a product SKU to one of the app's platforms.
 func (h *Handler) CreateProduct(c echo.Context) error {
 	f := formOf(c)
-	pr, err := h.readProduct(c, f)
+	pr, err := h.readProduct(c, f, "")
 	if err != nil {
 		return err
 	}
@@ -197,7 +196,7 @@ func (h *Handler) UpdateProduct(c echo.Context) error {
 		return err
 	}
 	f := formOf(c)
-	pr, err := h.readProduct(c, f)
+	pr, err := h.readProduct(c, f, old.Period)
 	if err != nil {
 		return err
 	}

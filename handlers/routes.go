@@ -53,6 +53,7 @@ func (h *Handler) Routes(e *echo.Echo) {
 	in.POST("/team", h.AddUser, admin)
 	in.POST("/team/:id/role", h.SetRole, admin)
 	in.GET("/audit", h.Audit)
+	in.GET("/search", h.Search)
 
 	app := in.Group("", h.withApp)
 	app.GET(urls.PatternApp, h.App)

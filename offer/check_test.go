@@ -164,7 +164,7 @@ func TestCheckPeriod(t *testing.T) {
 		{KindSubscription, "P1Y", ""},
 		{KindSubscription, "", "needs a billing period"},
 		{KindSubscription, "p1m", "Use capital letters: P1M"},
-		{KindSubscription, "P2M", "Choose a billing period"},
+		{KindSubscription, "P5W", "Choose a billing period"},
 		{KindSubscription, "P12M", "Choose a billing period"},
 		{KindSubscription, "monthly", "Choose a billing period"},
 		{KindSubscription, "P1D", "Choose a billing period"},
@@ -250,7 +250,7 @@ func TestChoicesAreValid(t *testing.T) {
 			t.Errorf("trial choice %+v: %v", c, err)
 		}
 	}
-	if len(PeriodChoices) != 5 || PeriodChoices[0].Value != "P1W" || PeriodChoices[4].Value != "P1Y" {
+	if len(PeriodChoices) != 6 || PeriodChoices[0].Value != "P1W" || PeriodChoices[5].Value != "P1Y" {
 		t.Errorf("PeriodChoices = %+v, want P1W ... P1Y in order", PeriodChoices)
 	}
 	if got := ChoiceLabel(PeriodChoices, "P1M"); got != "Monthly" {

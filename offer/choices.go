@@ -10,6 +10,7 @@ type Choice struct {
 var PeriodChoices = []Choice{
 	{Value: "P1W", Label: "Weekly"},
 	{Value: "P1M", Label: "Monthly"},
+	{Value: "P2M", Label: "Every 2 months"},
 	{Value: "P3M", Label: "Every 3 months"},
 	{Value: "P6M", Label: "Every 6 months"},
 	{Value: "P1Y", Label: "Yearly"},
