@@ -41,7 +41,7 @@ func TestQuickSwitcherOpensThePaywallEditor(t *testing.T) {
 	b.do("press Ctrl+K again", chromedp.KeyEvent("k", chromedp.KeyModifiers(2)))
 	b.waitUntil("the switcher opens empty", `!!document.querySelector('`+dlg+`[open]') && document.getElementById("switcher-input").value === ""`)
 
-	// Typed and entered at once: the first match opens when the answer comes.
+	// Typed and entered at once, right after reopening: the first match opens when the answer comes.
 	b.do("type spring and press Enter", chromedp.SendKeys(chromedp.CSS(`#switcher-input`), "spring"), chromedp.KeyEvent(kb.Enter))
 	waitAcrossLoads(b, "the paywall editor opens",
 		`location.pathname === "/apps/calm-sky/paywalls/spring" && document.readyState === "complete" && !!document.querySelector('[data-testid="paywall-editor"]')`)
@@ -61,6 +61,6 @@ func TestQuickSwitcherArrowKeysChooseAMatch(t *testing.T) {
 	b.waitUntil("several matches", `document.querySelectorAll('#switcher-list [role="option"]').length >= 2`)
 	b.do("press the down arrow", chromedp.KeyEvent(kb.ArrowDown))
 	b.waitUntil("the second match is chosen", `document.getElementById("switcher-input").getAttribute("aria-activedescendant") === "switcher-opt-1"`)
-	b.do("press Enter", chromedp.KeyEvent(kb.Enter))
+	b.do("press Enter", chromedp.Evaluate[chromedp.Void](`document.getElementById("switcher-input").dispatchEvent(new KeyboardEvent("keydown", {key: "Enter", bubbles: true}))`))
 	waitAcrossLoads(b, "the product opens", `location.pathname.startsWith("/apps/calm-sky/products/") && document.readyState === "complete" && !!document.querySelector('[data-testid="product-edit-row"]')`)
 }

@@ -78,6 +78,9 @@
   }
 
   function reset() {
+    // The close event is a task of its own: when the switcher is opened again before it runs
+    // (Escape, then Ctrl+K at once), it must not cancel the new search or take the focus away.
+    if (dialog.open) return;
     clearTimeout(timer);
     if (controller) controller.abort();
     pendingEnter = false;
