@@ -185,6 +185,8 @@ func TestEditorRoughEdges(t *testing.T) {
 
 	b.open("/apps/calm-sky/paywalls/spring", `form#pw-form`)
 	const highlighted = `[...document.querySelectorAll(".template-option")].filter(o => getComputedStyle(o).borderTopColor === getComputedStyle(document.documentElement).getPropertyValue("--accent").trim().replace(/^#(..)(..)(..)$/, (m, r, g, b) => "rgb(" + parseInt(r, 16) + ", " + parseInt(g, 16) + ", " + parseInt(b, 16) + ")")).length`
+	// Colours are read after the click: transitions would show them half-way.
+	b.do("turn transitions off", chromedp.Evaluate[chromedp.Void](`document.head.insertAdjacentHTML("beforeend", "<style>*{transition:none !important}</style>")`))
 	b.do("choose Cards", chromedp.Click(chromedp.CSS(`.template-option:has(input[value="cards"])`)))
 	if n := get(b, "count highlighted cards", chromedp.Evaluate[int](highlighted)); n != 1 {
 		t.Errorf("%d template cards look selected after choosing another, want 1", n)
