@@ -52,7 +52,7 @@ func (h *Handler) Routes(e *echo.Echo) {
 	in.GET("/team", h.Team)
 	in.POST("/team", h.AddUser, admin)
 	in.POST("/team/:id/role", h.SetRole, admin)
-	in.GET("/audit", h.Audit)
+	in.GET("/audit", h.AuditLog)
 	in.GET("/search", h.Search)
 
 	app := in.Group("", h.withApp)

@@ -1,0 +1,86 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"nami/store"
+	"nami/urls"
+	"nami/views"
+)
+
+// AuditLog is the audit log: filtered by app, person and kind of item, each entry linked to its
+// item and, for paywalls and campaigns, with what the save changed; CSV with ?format=csv.
+func (h *Handler) AuditLog(c echo.Context) error {
+	ctx := c.Request().Context()
+	q := c.QueryParams()
+	f := store.AuditFilter{App: q.Get("app"), User: q.Get("user"), Entity: q.Get("entity"), Limit: views.AuditLimit}
+	entries, err := h.store.AuditEntries(ctx, f)
+	if err != nil {
+		return err
+	}
+	if q.Get("format") == "csv" {
+		rows := [][]string{{"at", "user", "app", "action", "entity", "ref", "detail"}}
+		for _, e := range entries {
+			rows = append(rows, []string{e.At.UTC().Format(time.RFC3339), e.UserEmail, e.AppSlug, e.Action, e.Entity, e.Ref, e.Detail})
+		}
+		return writeCSV(c, "nami-audit.csv", rows)
+	}
+	facets, err := h.store.AuditFacets(ctx)
+	if err != nil {
+		return err
+	}
+	loc := marketerZone(c)
+	v := views.AuditView{Filter: f, Facets: facets, Query: q.Encode()}
+	for _, e := range entries {
+		row := views.AuditRow{Entry: e, When: e.At.In(loc).Format("2006-01-02 15:04 MST"), Link: auditLink(e)}
+		if row.Changes, err = h.auditChanges(ctx, e, loc); err != nil {
+			return err
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	return h.render(c, http.StatusOK, views.AuditLogPage(h.page(c, "Audit log", "audit"), v))
+}
+
+// auditLink is the page of an entry's item, or "" when it has none (a deleted app, a sign-in).
+func auditLink(e store.AuditEntry) string {
+	if e.AppSlug == "" {
+		if e.Entity == "user" {
+			return "/team"
+		}
+		return ""
+	}
+	switch e.Entity {
+	case "paywall":
+		return urls.Paywall(e.AppSlug, e.Ref)
+	case "campaign":
+		return urls.Campaign(e.AppSlug, e.Ref)
+	case "platform":
+		return urls.Platform(e.AppSlug, e.Ref)
+	case "entitlement":
+		return urls.Entitlement(e.AppSlug, e.Ref)
+	case "product":
+		return urls.Products(e.AppSlug)
+	case "release":
+		return urls.Releases(e.AppSlug)
+	case "app", "catalog":
+		return urls.App(e.AppSlug)
+	}
+	return urls.App(e.AppSlug)
+}
+
+// auditChanges is what a paywall's or campaign's save changed, from the versions the save
+// recorded in the same transaction; nothing for other entries.
+func (h *Handler) auditChanges(ctx context.Context, e store.AuditEntry, loc *time.Location) ([]views.HistoryChange, error) {
+	if e.Entity != store.EntityPaywall && e.Entity != store.EntityCampaign {
+		return nil, nil
+	}
+	cur, prev, hasPrev, ok, err := h.store.VersionSavedAt(ctx, e.AppSlug, e.Entity, e.Ref, e.At)
+	if err != nil || !ok || !hasPrev {
+		return nil, err
+	}
+	return versionChanges(prev, cur, loc)
+}

@@ -1,0 +1,62 @@
+package handlers_test
+
+import (
+	"encoding/csv"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// The audit log filters by app, person and kind, links each entry to its item, shows what a
+// paywall's save changed, and exports CSV.
+func TestAuditLogFiltersLinksAndShowsChanges(t *testing.T) {
+	ts := newTestServer(t)
+	c := signUp(t, ts)
+	a := seedResults(t, ts) // the demo catalog, applied and published by "test"
+
+	// The owner changes the spring paywall's title through the editor.
+	page := c.get(a.path + "/paywalls/spring")
+	vals := formValues(page.doc, "pw-form")
+	vals.Set("copy[en][title]", "Sleep better all year")
+	wantStatus(t, c.post(a.path+"/paywalls/spring", vals), http.StatusSeeOther)
+
+	log := c.get("/audit?entity=paywall&user=" + url.QueryEscape(ownerEmail))
+	wantStatus(t, log, http.StatusOK)
+	rows := log.doc.Find(`[data-testid="audit-row"]`)
+	if rows.Length() != 1 {
+		t.Fatalf("%d rows for the owner's paywall changes, want 1", rows.Length())
+	}
+	if href, _ := rows.Find(`[data-testid="audit-link"]`).Attr("href"); href != a.path+"/paywalls/spring" {
+		t.Errorf("the entry links to %q", href)
+	}
+	change := text(rows.Find(`[data-testid="change"][data-field="en title"]`))
+	if !strings.Contains(change, "this") || !strings.Contains(change, "all year") {
+		t.Errorf("the entry shows the change %q", change)
+	}
+	// Another person's entries and other kinds are filtered out; the filters offer every value.
+	if n := c.get("/audit?user=nobody@example.com").doc.Find(`[data-testid="audit-row"]`).Length(); n != 0 {
+		t.Errorf("%d rows for a person with no entries", n)
+	}
+	all := c.get("/audit")
+	if all.doc.Find(`select[name="entity"] option[value="paywall"]`).Length() != 1 || all.doc.Find(`select[name="app"] option[value="calm-sky"]`).Length() != 1 {
+		t.Error("the filters do not offer the log's apps and kinds")
+	}
+
+	r := c.get("/audit?format=csv&app=calm-sky")
+	wantStatus(t, r, http.StatusOK)
+	recs, err := csv.NewReader(strings.NewReader(r.body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) < 3 || strings.Join(recs[0], ",") != "at,user,app,action,entity,ref,detail" {
+		t.Fatalf("CSV %q", recs)
+	}
+	found := false
+	for _, rec := range recs[1:] {
+		found = found || (rec[4] == "paywall" && rec[5] == "spring" && rec[1] == ownerEmail)
+	}
+	if !found {
+		t.Error("the CSV lacks the paywall change")
+	}
+}
