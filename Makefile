@@ -23,9 +23,10 @@ generate: ## Regenerate the templ components (*_templ.go)
 	$(GO) tool templ generate
 
 .PHONY: lint
-lint: ## gofmt, templ fmt and go vet; fails when formatting or generated code is stale
+lint: ## gofmt, templ fmt, go mod tidy and go vet; fails when formatting, generated code or go.mod/go.sum is stale
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo 'gofmt would change the files above'; exit 1)
 	$(GO) tool templ fmt -fail views
+	@$(GO) mod tidy -diff || (echo 'go mod tidy would change go.mod or go.sum as above; run go mod tidy'; exit 1)
 	$(GO) vet $(PKGS)
 
 .PHONY: build

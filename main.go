@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -19,15 +20,18 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"nami/catalog"
 	"nami/demo"
 	"nami/events"
 	"nami/handlers"
+	"nami/metrics"
 	"nami/publish"
 	"nami/sdkapi"
 	"nami/store"
@@ -38,7 +42,9 @@ const usage = `Nami: the self-hosted control center for in-app purchases.
 Usage:
   nami serve   [--addr :8080] [--db ./nami.db] [--demo]   run the control center and the SDK API
                [--events-rate 10000] [--events-retention-days 400]
+               [--metrics-addr ADDR] [--base-url URL]
   nami user add --email E --name N --role R                create a user; the password is read from stdin
+  nami user reset --email E [--base-url URL]               print a one-time link to set a new password
   nami apply   -f catalog.json                             make an app's drafts match a catalog file
   nami export  --app SLUG                                  print an app's drafts as a catalog file
   nami publish --app SLUG [--note TEXT]                    publish a release; prints its number
@@ -47,7 +53,9 @@ Usage:
 
 Every command takes --db (env NAMI_DB, default ./nami.db); serve takes --addr (env NAMI_ADDR),
 --events-rate (env NAMI_EVENTS_RATE: events per second per SDK key, 0 for no limit) and
---events-retention-days (env NAMI_EVENTS_RETENTION_DAYS: how long raw events are kept).
+--events-retention-days (env NAMI_EVENTS_RETENTION_DAYS: how long raw events are kept),
+--metrics-addr (env NAMI_METRICS_ADDR: serve Prometheus metrics at /metrics on that address; off
+by default) and --base-url (env NAMI_BASE_URL: the public address used in share links).
 `
 
 func main() {
@@ -65,10 +73,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	cmd, rest := args[0], args[1:]
 	if cmd == "user" {
-		if len(rest) == 0 || rest[0] != "add" {
-			return errors.New("usage: nami user add --email E --name N --role R")
+		if len(rest) == 0 || (rest[0] != "add" && rest[0] != "reset") {
+			return errors.New("usage: nami user add --email E --name N --role R\n       nami user reset --email E [--base-url URL]")
 		}
-		cmd, rest = "user add", rest[1:]
+		cmd, rest = "user "+rest[0], rest[1:]
 	}
 	fs := flag.NewFlagSet("nami "+cmd, flag.ContinueOnError)
 	// The flag package writes the usage before Parse returns: to stdout when asked for with
@@ -94,6 +102,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		addr := fs.String("addr", envOr("NAMI_ADDR", ":8080"), "the address to listen on")
 		demo := fs.Bool("demo", false, "load the demo app when the database has no apps")
 		proxy := fs.Bool("behind-proxy", os.Getenv("NAMI_BEHIND_PROXY") == "1", "trust X-Forwarded-For from a reverse proxy for client addresses")
+		metricsAddr := fs.String("metrics-addr", os.Getenv("NAMI_METRICS_ADDR"), "serve Prometheus metrics at /metrics on this address (off when empty)")
+		baseURL := fs.String("base-url", os.Getenv("NAMI_BASE_URL"), "the public address of the control center, for the links it hands out")
 		defRate, err := envInt("NAMI_EVENTS_RATE", events.DefaultRate)
 		if err != nil {
 			return err
@@ -113,11 +123,17 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if *retention < 1 {
 			return fmt.Errorf("--events-retention-days: %d is too short; keep raw events at least 1 day", *retention)
 		}
+		base := ""
+		if *baseURL != "" {
+			if base, err = handlers.ParseBaseURL(*baseURL); err != nil {
+				return err
+			}
+		}
 		opts := sdkapi.Options{Events: events.Options{Rate: *rate, RetentionDays: *retention}}
 		if *rate == 0 {
 			opts.Events.Rate = -1 // no limit
 		}
-		return serve(ctx, *db, *addr, *demo, *proxy, opts, stderr)
+		return serve(ctx, serveConfig{db: *db, addr: *addr, demo: *demo, behindProxy: *proxy, metricsAddr: *metricsAddr, baseURL: base, sdk: opts}, stderr)
 	case "user add":
 		email := fs.String("email", "", "the user's email")
 		name := fs.String("name", "", "the user's name")
@@ -126,6 +142,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return err
 		}
 		return addUser(ctx, *db, *email, *name, *role, stdin, stdout)
+	case "user reset":
+		email := fs.String("email", "", "the user's email")
+		base := fs.String("base-url", envOr("NAMI_BASE_URL", "http://localhost:8080"), "the public address of the control center, for the link")
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
+		return resetUser(ctx, *db, *email, *base, stdout, stderr)
 	case "apply":
 		file := fs.String("f", "", "the catalog file (- for stdin)")
 		if err := fs.Parse(rest); err != nil {
@@ -184,7 +207,18 @@ func envOr(key, def string) string {
 	return def
 }
 
-func serve(ctx context.Context, dbPath, addr string, demo, behindProxy bool, opts sdkapi.Options, stderr io.Writer) error {
+// serveConfig is what `nami serve` was told by its flags.
+type serveConfig struct {
+	db, addr    string
+	demo        bool
+	behindProxy bool
+	metricsAddr string // "" for no metrics listener
+	baseURL     string // checked by handlers.ParseBaseURL; "" for none
+	sdk         sdkapi.Options
+}
+
+func serve(ctx context.Context, cfg serveConfig, stderr io.Writer) error {
+	dbPath, addr, demo, behindProxy, opts := cfg.db, cfg.addr, cfg.demo, cfg.behindProxy, cfg.sdk
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -202,6 +236,10 @@ func serve(ctx context.Context, dbPath, addr string, demo, behindProxy bool, opt
 	if err != nil {
 		return err
 	}
+	bgCtx, stopBackground := context.WithCancel(ctx)
+	var background sync.WaitGroup
+	defer func() { stopBackground(); background.Wait() }() // before st.Close
+	background.Go(func() { deleteOrphanImages(bgCtx, st, log, time.Hour) })
 	sdk, err := sdkapi.New(ctx, st, log, opts)
 	if err != nil {
 		return err
@@ -221,6 +259,16 @@ func serve(ctx context.Context, dbPath, addr string, demo, behindProxy bool, opt
 	}
 	srv := &http.Server{Handler: sdkapi.Combine(sdk, e), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	url := "http://" + displayAddr(ln.Addr().String())
+	h.SetBaseURL(cfg.baseURL, url)
+	if cfg.metricsAddr != "" {
+		at, stopMetrics, err := metrics.Serve(cfg.metricsAddr, serveMetrics(st, sdk)...)
+		if err != nil {
+			ln.Close()
+			return errors.Join(fmt.Errorf("--metrics-addr: %w", err), sdk.Close(ctx))
+		}
+		defer stopMetrics(context.Background())
+		log.Info("metrics at http://" + displayAddr(at) + "/metrics")
+	}
 	if n, err := st.CountUsers(ctx); err == nil && n == 0 {
 		log.Info("Nami is ready: open " + url + "/setup and create the owner account")
 	} else {
@@ -242,6 +290,48 @@ func serve(ctx context.Context, dbPath, addr string, demo, behindProxy bool, opt
 	closeCtx, cancelClose := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancelClose()
 	return errors.Join(shutErr, sdk.Close(closeCtx))
+}
+
+// deleteOrphanImages deletes, every interval until ctx ends, the uploaded images that nothing
+// references any more (no draft paywall, release or saved version) and that are older than
+// store.OrphanImageGrace, so that an image uploaded but not yet saved survives.
+func deleteOrphanImages(ctx context.Context, st *store.Store, log *slog.Logger, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			n, err := st.DeleteOrphanImages(ctx, time.Now().Add(-store.OrphanImageGrace))
+			switch {
+			case err != nil && ctx.Err() == nil:
+				log.Error("deleting unused images", "err", err)
+			case n > 0:
+				log.Info("deleted unused images", "count", n)
+			}
+		}
+	}
+}
+
+// serveMetrics are the metrics read from this server on each scrape: the release each SDK key
+// is served and the size of the database.
+func serveMetrics(st *store.Store, sdk *sdkapi.Server) []prometheus.Collector {
+	return []prometheus.Collector{
+		metrics.NewLabeledGauges("nami_sdk_release", "The release number each SDK key is served (keys of apps that have published).", "key",
+			func(yield func(string, float64)) {
+				sdk.Releases(func(key string, release int) { yield(key, float64(release)) })
+			}),
+		metrics.GaugeFunc("nami_database_size_bytes", "The size of the SQLite database (pages × page size).", func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			n, err := st.SizeBytes(ctx)
+			if err != nil {
+				return math.NaN()
+			}
+			return float64(n)
+		}),
+	}
 }
 
 // openWritable opens the database for serve and checks that it can be written (the file, its
@@ -393,6 +483,47 @@ func addUser(ctx context.Context, dbPath, email, name, role string, stdin io.Rea
 		return err
 	}
 	fmt.Fprintf(stdout, "created %s (%s)\n", email, role)
+	return nil
+}
+
+// resetUser prints a one-time link with which the user sets a new password (for an owner locked
+// out): it works once, for 24 hours; a member who never joined gets a new invitation link.
+func resetUser(ctx context.Context, dbPath, email, baseURL string, stdout, stderr io.Writer) error {
+	if email == "" {
+		return errors.New("--email: give the email of the user whose password to reset")
+	}
+	base, err := handlers.ParseBaseURL(baseURL)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, dbPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u, err := st.UserByEmail(ctx, strings.TrimSpace(email))
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("--email: no user has the email %s", email)
+	}
+	if err != nil {
+		return err
+	}
+	kind, action := store.TokenReset, "created reset link"
+	if u.Invited() {
+		kind, action = store.TokenInvite, "invited again"
+	}
+	var secret string
+	err = st.InTx(ctx, func(tx *store.Tx) error {
+		if secret, err = tx.IssueToken(ctx, u.ID, kind); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, store.AuditEntry{UserEmail: "cli", Action: action, Entity: "user", Ref: u.Email})
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "One-time link for %s (%s); it works once, within 24 hours:\n", u.Email, u.Role)
+	fmt.Fprintln(stdout, base+"/"+kind+"/"+secret)
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"nami/metrics"
 	"nami/store"
 )
 
@@ -174,6 +175,8 @@ func (p *Pipeline) Ingest(ctx context.Context, platformID int64, batch []store.E
 	if err != nil {
 		return Result{}, err
 	}
+	metrics.EventsAccepted.Add(float64(stored))
+	metrics.EventsDuplicates.Add(float64(len(batch) - stored))
 	return Result{Accepted: stored, Duplicates: len(batch) - stored}, nil
 }
 

@@ -5,6 +5,10 @@ import (
 	"log/slog"
 	"sync/atomic"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"nami/metrics"
 )
 
 // Reasons a batch is refused, as counted by Refusals.
@@ -28,12 +32,13 @@ type refusalCount struct {
 	total   atomic.Int64
 	pending atomic.Int64 // since the last log line
 	lastLog atomic.Int64 // unix nanoseconds
+	metric  prometheus.Counter
 }
 
 func newRefusals(log *slog.Logger) *Refusals {
 	r := &Refusals{log: log, reasons: map[string]*refusalCount{}}
 	for _, reason := range []string{RefusedInvalid, RefusedTooLarge, RefusedRateLimited, RefusedBusy, RefusedUnavailable, RefusedExposure} {
-		r.reasons[reason] = &refusalCount{}
+		r.reasons[reason] = &refusalCount{metric: metrics.Refused(reason)}
 	}
 	return r
 }
@@ -46,6 +51,7 @@ func (r *Refusals) Note(reason, detail string) {
 	}
 	c.total.Add(1)
 	c.pending.Add(1)
+	c.metric.Inc()
 	now := time.Now().UnixNano()
 	last := c.lastLog.Load()
 	if now-last < int64(time.Second) || !c.lastLog.CompareAndSwap(last, now) {

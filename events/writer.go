@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"nami/metrics"
 	"nami/store"
 )
 
@@ -238,10 +239,17 @@ func (w *writer) commit(group []*job) {
 		owners = append(owners, nil)
 	}
 	if len(batches) > 0 {
+		size := 0
+		for _, b := range batches {
+			size += len(b)
+		}
+		start := time.Now()
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		stored, err := w.store.CommitEvents(ctx, batches)
 		cancel()
 		w.lastCommit = time.Now()
+		metrics.CommitSeconds.Observe(w.lastCommit.Sub(start).Seconds())
+		metrics.CommitEvents.Observe(float64(size))
 		if err != nil {
 			err = w.health.failed(w.log, err)
 		} else {

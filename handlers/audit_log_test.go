@@ -60,3 +60,22 @@ func TestAuditLogFiltersLinksAndShowsChanges(t *testing.T) {
 		t.Error("the CSV lacks the paywall change")
 	}
 }
+
+// A failed sign-in of an existing account is in the audit log; after a link sets a password,
+// the sign-in page says so even though a signed-out browser keeps no session.
+func TestFailedSignInIsAuditedAndLinkUseIsAnnounced(t *testing.T) {
+	ts := newTestServer(t)
+	owner := signUp(t, ts)
+	c := ts.newClient(t)
+	wantStatus(t, c.get("/login"), http.StatusOK)
+	wantStatus(t, c.post("/login", url.Values{"email": {ownerEmail}, "password": {"not-the-password-1"}}), http.StatusUnauthorized)
+	log := owner.get("/audit?entity=user")
+	if got := text(log.doc.Find(`[data-testid="audit-table"]`)); !strings.Contains(got, "failed sign-in") {
+		t.Errorf("the audit log lacks the failed sign-in: %q", got)
+	}
+	for q, want := range map[string]string{"?password=set": "Your new password is set", "?joined=1": "Your password is set"} {
+		if got := text(c.get("/login" + q).doc.Find("body")); !strings.Contains(got, want) {
+			t.Errorf("/login%s does not say %q", q, want)
+		}
+	}
+}

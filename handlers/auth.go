@@ -10,12 +10,10 @@ import (
 	"github.com/labstack/echo/v4"
 	"golang.org/x/crypto/bcrypt"
 
+	"nami/metrics"
 	"nami/store"
 	"nami/views"
 )
-
-// minPasswordLen is the shortest password accepted for a new account.
-const minPasswordLen = 10
 
 // HashPassword hashes a password with bcrypt; used by set-up and by `nami user add`.
 func HashPassword(pw string) (string, error) {
@@ -23,7 +21,8 @@ func HashPassword(pw string) (string, error) {
 	return string(b), err
 }
 
-// CheckNewUser validates the fields of a new account; the map is keyed by form field.
+// CheckNewUser validates the fields of a new account; the map is keyed by form field. The
+// password rules are CheckPassword's.
 func CheckNewUser(email, name, password, role string) map[string]string {
 	errs := map[string]string{}
 	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
@@ -34,10 +33,8 @@ func CheckNewUser(email, name, password, role string) map[string]string {
 	} else if len(name) > 120 {
 		errs["name"] = "Use at most 120 characters."
 	}
-	if len(password) < minPasswordLen {
-		errs["password"] = "Use at least " + strconv.Itoa(minPasswordLen) + " characters."
-	} else if len(password) > 72 {
-		errs["password"] = "Use at most 72 characters."
+	if msg := CheckPassword(password, email); msg != "" {
+		errs["password"] = msg
 	}
 	if store.RoleRank(role) == 0 {
 		errs["role"] = "Choose one of owner, admin, editor or viewer."
@@ -118,7 +115,14 @@ func (h *Handler) LoginForm(c echo.Context) error {
 	if state(c).user != nil {
 		return h.redirect(c, "/apps")
 	}
-	return h.render(c, http.StatusOK, views.LoginPage(h.page(c, "Sign in", ""), views.Form{}))
+	p := h.page(c, "Sign in", "")
+	switch {
+	case c.QueryParam("joined") != "":
+		p.Flash = views.Flash{Kind: "success", Message: "Welcome. Your password is set: sign in with it."}
+	case c.QueryParam("password") == "set":
+		p.Flash = views.Flash{Kind: "success", Message: "Your new password is set. Sign in with it."}
+	}
+	return h.render(c, http.StatusOK, views.LoginPage(p, views.Form{}))
 }
 
 // Login checks the password, throttled per account and per address, and starts a new session.
@@ -129,6 +133,7 @@ func (h *Handler) Login(c echo.Context) error {
 	addr := c.RealIP()
 	now := h.now()
 	if !h.limiter.begin(now, email, addr) {
+		metrics.SignInFailures.Inc()
 		f.Errors = map[string]string{"_form": "Too many failed sign-in attempts. Wait 15 minutes and try again."}
 		return h.render(c, http.StatusTooManyRequests, views.LoginPage(h.page(c, "Sign in", ""), f))
 	}
@@ -141,6 +146,16 @@ func (h *Handler) Login(c echo.Context) error {
 		hash = dummyHash // spend the same time whether or not the account exists
 	}
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(c.FormValue("password"))) != nil || u.ID == 0 {
+		metrics.SignInFailures.Inc()
+		if u.ID != 0 {
+			// An existing account's failure goes to the audit log; the limiter bounds them to a
+			// few per account every 15 minutes, so this cannot flood the database.
+			if err := h.store.InTx(c.Request().Context(), func(tx *store.Tx) error {
+				return tx.Audit(c.Request().Context(), store.AuditEntry{UserEmail: email, Action: "failed sign-in", Entity: "user", Ref: email, Detail: "from " + addr})
+			}); err != nil {
+				h.log.Error("auditing a failed sign-in", "err", err)
+			}
+		}
 		f.Errors = map[string]string{"_form": "That email and password do not match."}
 		return h.render(c, http.StatusUnauthorized, views.LoginPage(h.page(c, "Sign in", ""), f))
 	}
@@ -164,7 +179,8 @@ var dummyHash = func() string {
 	return string(b)
 }()
 
-// startSession replaces the visitor's session with a fresh one for u (a new id defeats fixation).
+// startSession replaces the visitor's session with a fresh one for u (a new id defeats fixation);
+// it is stored when the response is written.
 func (h *Handler) startSession(c echo.Context, u store.User) error {
 	st := state(c)
 	if st.sess != nil && st.sess.ID != "" {
@@ -178,6 +194,8 @@ func (h *Handler) startSession(c echo.Context, u store.User) error {
 	}
 	sess.Values["uid"] = strconv.FormatInt(u.ID, 10)
 	st.sess, st.user, st.dirty = sess, &u, true
+	st.anonCSRF = ""
+	clearCSRFCookie(c) // from now on the token lives in the session
 	h.csrfToken(c)
 	return nil
 }

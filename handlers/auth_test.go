@@ -212,14 +212,26 @@ func TestSessionCookie(t *testing.T) {
 		t.Errorf("the session data %s does not hold the user id", sess.Data)
 	}
 
-	// A new session id at sign-in: the anonymous session used for the login form is not reused.
-	c2 := ts.newClient(t)
-	c2.get("/login")
+	// A new session id at sign-in: signing in again from a browser that holds a session gets a
+	// fresh id, and the old one stops working.
+	c2 := login(t, ts, "ed@example.com", userPassword)
 	before := c2.cookie("nami_session")
-	c2.post("/login", url.Values{"email": {"ed@example.com"}, "password": {userPassword}})
+	wantRedirect(t, c2.post("/login", url.Values{"email": {"ed@example.com"}, "password": {userPassword}}), "/apps")
 	after := c2.cookie("nami_session")
 	if before == nil || after == nil || before.Value == after.Value {
-		t.Errorf("session id before sign-in %v, after %v: want a fresh id", before, after)
+		t.Fatalf("session id before sign-in %v, after %v: want a fresh id", before, after)
+	}
+	if _, err := ts.st.SessionByID(context.Background(), before.Value); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the session replaced at sign-in still exists: %v", err)
+	}
+	// A session id planted in the browser before sign-in (fixation) is not adopted.
+	c3 := ts.newClient(t)
+	c3.get("/login")
+	u3, _ := url.Parse(ts.URL)
+	c3.http.Jar.SetCookies(u3, []*http.Cookie{{Name: "nami_session", Value: "planted-by-an-attacker-0123456789abcdef"}})
+	wantRedirect(t, c3.post("/login", url.Values{"email": {"ed@example.com"}, "password": {userPassword}}), "/apps")
+	if ck := c3.cookie("nami_session"); ck == nil || ck.Value == "planted-by-an-attacker-0123456789abcdef" {
+		t.Errorf("after sign-in the cookie is %v, want a fresh id", ck)
 	}
 }
 

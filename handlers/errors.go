@@ -51,6 +51,12 @@ func (h *Handler) ErrorHandler(err error, c echo.Context) {
 	}
 	if werr != nil {
 		h.log.Error("writing error page", "err", werr)
+		if !c.Response().Committed {
+			// Never let an error fall through as an empty 200: send the message as text.
+			if err := c.String(status, msg); err != nil {
+				h.log.Error("writing error text", "err", err)
+			}
+		}
 	}
 }
 

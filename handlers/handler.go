@@ -18,16 +18,24 @@ type Handler struct {
 	now      func() time.Time
 	// shareKey signs preview links; loaded once so checking a link never takes the write lock.
 	shareKey []byte
+	// csrfKey signs the CSRF cookie of visitors who are not signed in (see csrfCookie).
+	csrfKey []byte
 	// published is called after a release is stored, so the SDK API serves it at once.
 	published func(context.Context) error
 	// writable says whether the database takes writes, for /healthz; nil checks reads only.
 	writable func(context.Context) error
 	refused  func() map[string]int64
+	// baseURL is --base-url; fallbackURL the address serve listens on (see BaseURL).
+	baseURL, fallbackURL string
 }
 
 // New builds the Handler; it loads (or creates on first start) the secrets it needs from the store.
 func New(ctx context.Context, st *store.Store, log *slog.Logger) (*Handler, error) {
 	key, err := st.Secret(ctx, "share_key", 32)
+	if err != nil {
+		return nil, err
+	}
+	csrfKey, err := st.Secret(ctx, "csrf_key", 32)
 	if err != nil {
 		return nil, err
 	}
@@ -38,5 +46,6 @@ func New(ctx context.Context, st *store.Store, log *slog.Logger) (*Handler, erro
 		limiter:  newLoginLimiter(),
 		now:      func() time.Time { return time.Now().UTC() },
 		shareKey: key,
+		csrfKey:  csrfKey,
 	}, nil
 }

@@ -40,6 +40,12 @@ type testServer struct {
 // the control center built by handlers.New and Routes, as `nami serve` does.
 func newTestServer(t *testing.T) *testServer {
 	t.Helper()
+	return newTestServerWith(t, nil)
+}
+
+// newTestServerWith is newTestServer with setup run on the Handler before it serves (nil for none).
+func newTestServerWith(t *testing.T, setup func(h *handlers.Handler)) *testServer {
+	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "nami.db"))
 	if err != nil {
@@ -54,7 +60,12 @@ func newTestServer(t *testing.T) *testServer {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	h.Routes(e)
-	srv := httptest.NewServer(e)
+	srv := httptest.NewUnstartedServer(e)
+	h.SetBaseURL("", "http://"+srv.Listener.Addr().String()) // as serve does with its address
+	if setup != nil {
+		setup(h)
+	}
+	srv.Start()
 	t.Cleanup(srv.Close) // runs before st.Close: cleanups run last-in first-out
 	return &testServer{Server: srv, st: st}
 }

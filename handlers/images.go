@@ -1,14 +1,20 @@
 package handlers
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"image"
+	_ "image/gif" // the formats CheckImage accepts, for image.Decode
+	_ "image/jpeg"
+	_ "image/png"
 	"io"
 	"net/http"
 	"regexp"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
+	_ "golang.org/x/image/webp"
 
 	"nami/offer"
 	"nami/store"
@@ -30,6 +36,8 @@ func (h *Handler) UploadImage(c echo.Context) error {
 	if msg == "" {
 		if info, err = offer.CheckImage(data); err != nil {
 			msg = err.Error()
+		} else {
+			msg = decodeWhole(data, info)
 		}
 	}
 	if msg == "" {
@@ -37,6 +45,23 @@ func (h *Handler) UploadImage(c echo.Context) error {
 	}
 	return h.imageAnswer(c, pw, msg)
 }
+
+// decodeWhole decodes every pixel of an image CheckImage accepted from its header alone, so
+// that a file with a valid header and damaged or missing pixel data is refused, with the message
+// of other unreadable images, rather than stored and shown broken; "" when it decodes. The size
+// is bounded by CheckImage (at most 4096 pixels a side).
+func decodeWhole(data []byte, info offer.ImageInfo) string {
+	if _, _, err := image.Decode(bytes.NewReader(data)); err != nil {
+		name, ok := formatNames[info.ContentType]
+		if !ok {
+			name = info.ContentType
+		}
+		return fmt.Sprintf("This file looks like a %s image but cannot be read; it may be damaged.", name)
+	}
+	return ""
+}
+
+var formatNames = map[string]string{"image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF", "image/webp": "WebP"}
 
 // RemoveImage takes the image off a paywall.
 func (h *Handler) RemoveImage(c echo.Context) error {

@@ -302,7 +302,7 @@ func (h *Handler) PaywallEditor(c echo.Context) error {
 		st.shareURL = ""
 	}
 	if st.shareURL != "" {
-		st.shareURL = c.Scheme() + "://" + c.Request().Host + st.shareURL
+		st.shareURL = h.BaseURL(c) + st.shareURL
 	}
 	return h.renderEditor(c, http.StatusOK, pw, st)
 }

@@ -15,13 +15,14 @@ func isHTMX(c echo.Context) bool {
 }
 
 // render renders a component into a buffer first, so a template error becomes a clean 500, then
-// saves the session and writes the page.
+// saves the session and writes the page. If the session cannot be saved, an error page keeps its
+// status and a success becomes a 503 (see saveSessionFor).
 func (h *Handler) render(c echo.Context, status int, comp templ.Component) error {
 	var buf bytes.Buffer
 	if err := comp.Render(c.Request().Context(), &buf); err != nil {
 		return err
 	}
-	if err := h.saveSession(c); err != nil {
+	if err := h.saveSessionFor(c, status); err != nil {
 		return err
 	}
 	return c.HTMLBlob(status, buf.Bytes())
@@ -29,7 +30,7 @@ func (h *Handler) render(c echo.Context, status int, comp templ.Component) error
 
 // redirect sends the browser to url after a POST: a 303 for plain requests, HX-Redirect for htmx.
 func (h *Handler) redirect(c echo.Context, url string) error {
-	if err := h.saveSession(c); err != nil {
+	if err := h.saveSessionFor(c, http.StatusSeeOther); err != nil {
 		return err
 	}
 	if c.Request().Header.Get("HX-Request") == "true" {

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"crypto/subtle"
 	"errors"
 	"net/http"
 	"strconv"
@@ -18,6 +17,8 @@ type reqState struct {
 	sess  *sessions.Session
 	user  *store.User
 	dirty bool // the session must be saved before the response is written
+	// anonCSRF is the signed-out visitor's CSRF token (see csrfCookie), once issued or read.
+	anonCSRF string
 }
 
 const stateKey = "nami.state"
@@ -67,21 +68,28 @@ func (h *Handler) withSession(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// validCSRF checks the submitted token (X-CSRF-Token header or _csrf field): against the
+// session's token for a signed-in user, against the signed cookie's for anyone else.
 func (h *Handler) validCSRF(c echo.Context, sess *sessions.Session) bool {
-	want, _ := sess.Values["csrf"].(string)
-	if want == "" {
-		return false
-	}
 	got := c.Request().Header.Get("X-CSRF-Token")
 	if got == "" {
 		got = c.FormValue("_csrf")
 	}
-	return subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+	if state(c).user != nil {
+		want, _ := sess.Values["csrf"].(string)
+		return sameToken(got, want)
+	}
+	return sameToken(got, h.cookieCSRF(c.Request()))
 }
 
-// csrfToken returns the session's token, creating one (and marking the session to be saved) if needed.
+// csrfToken returns the token for the page's forms. A signed-in user's lives in the session
+// (created, and the session marked to be saved, if needed); a signed-out visitor's lives in a
+// signed cookie, so that visitor gets no sessions row.
 func (h *Handler) csrfToken(c echo.Context) string {
 	st := state(c)
+	if st.user == nil {
+		return h.anonCSRFToken(c)
+	}
 	if st.sess == nil {
 		return ""
 	}
@@ -163,7 +171,8 @@ func takeFlash(c echo.Context) views.Flash {
 	return views.Flash{}
 }
 
-// saveSession writes the session if this request changed it; called before any response is written.
+// saveSession writes the session if this request changed it; called before any response is
+// written. A signed-out visitor's session is never stored (see SessionStore.Save).
 func (h *Handler) saveSession(c echo.Context) error {
 	st := state(c)
 	if st.sess == nil || !st.dirty {
@@ -171,6 +180,31 @@ func (h *Handler) saveSession(c echo.Context) error {
 	}
 	st.dirty = false
 	return st.sess.Save(c.Request(), c.Response())
+}
+
+// errSessionNotSaved is the answer to a request that succeeded but whose session could not be
+// saved (most often a full disk): the browser must not be told that all is well.
+func errSessionNotSaved(err error) error {
+	msg := "Your session could not be saved, so you may not be signed in and your last message may be lost. Try again in a moment; if it goes on, tell whoever runs this server."
+	if errors.Is(store.WriteProblem(err), store.ErrFull) {
+		msg = "The server's disk is full, so your session could not be saved. Tell whoever runs this server; try again once there is space."
+	}
+	return echo.NewHTTPError(http.StatusServiceUnavailable, msg).SetInternal(err)
+}
+
+// saveSessionFor saves the session before a response with the given status is written. When
+// the save fails, the error is logged; an error response (4xx, 5xx) is sent all the same, with
+// its status, while a success becomes a 503 that says why (the error returned).
+func (h *Handler) saveSessionFor(c echo.Context, status int) error {
+	err := h.saveSession(c)
+	if err == nil {
+		return nil
+	}
+	h.log.Error("saving the session", "method", c.Request().Method, "path", c.Request().URL.Path, "status", status, "err", err)
+	if status >= 400 {
+		return nil
+	}
+	return errSessionNotSaved(err)
 }
 
 // page builds the common view model of a page.

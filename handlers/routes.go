@@ -31,7 +31,7 @@ func (h *Handler) Routes(e *echo.Echo) {
 	if err != nil {
 		panic(err)
 	}
-	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", staticCache(http.FileServer(http.FS(staticFS))))))
+	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", staticCache(http.FileServer(http.FS(filesOnly{staticFS}))))))
 
 	e.GET("/images/:hash", h.ServeImage)
 
@@ -43,6 +43,10 @@ func (h *Handler) Routes(e *echo.Echo) {
 	web.POST("/login", h.Login)
 	web.POST("/logout", h.Logout)
 	web.GET("/share/:token", h.SharedPreview)
+	web.GET("/invite/:token", h.LinkForm(store.TokenInvite))
+	web.POST("/invite/:token", h.UseLink(store.TokenInvite))
+	web.GET("/reset/:token", h.LinkForm(store.TokenReset))
+	web.POST("/reset/:token", h.UseLink(store.TokenReset))
 
 	edit := requireRole(store.RoleEditor)
 	admin := requireRole(store.RoleAdmin)
@@ -52,6 +56,11 @@ func (h *Handler) Routes(e *echo.Echo) {
 	in.GET("/team", h.Team)
 	in.POST("/team", h.AddUser, admin)
 	in.POST("/team/:id/role", h.SetRole, admin)
+	in.POST("/team/:id/remove", h.RemoveUser, admin)
+	in.POST("/team/:id/reset", h.ResetLink, admin)
+	in.POST("/team/:id/owner", h.TransferOwnership, requireRole(store.RoleOwner))
+	in.GET("/account", h.Account)
+	in.POST("/account", h.SaveAccount)
 	in.GET("/audit", h.AuditLog)
 	in.GET("/search", h.Search)
 
@@ -176,6 +185,22 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
+}
+
+// filesOnly hides the directories of a file system, so that /static/js/ is 404 rather than a
+// listing of the files.
+type filesOnly struct{ fs.FS }
+
+func (f filesOnly) Open(name string) (fs.File, error) {
+	file, err := f.FS.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	if info, err := file.Stat(); err != nil || info.IsDir() {
+		file.Close()
+		return nil, fs.ErrNotExist
+	}
+	return file, nil
 }
 
 // staticCache lets browsers keep static files for an hour.

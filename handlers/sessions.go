@@ -33,7 +33,9 @@ func sessionStale(sess *sessions.Session, now time.Time) bool {
 }
 
 // SessionStore is a gorilla/sessions Store that keeps the data server-side in SQLite.
-// The cookie holds only a random 256-bit id, so a cookie reveals nothing and forging one means guessing.
+// The cookie holds only a random 256-bit id, so a cookie reveals nothing and forging one means
+// guessing; the table holds only the id's SHA-256 (see store.SessionKey), so a copy of the
+// database signs no one in. Only signed-in users' sessions (those with a "uid") are stored.
 type SessionStore struct {
 	db *store.Store
 }
@@ -74,9 +76,23 @@ func (s *SessionStore) New(r *http.Request, name string) (*sessions.Session, err
 	return sess, nil
 }
 
-// Save writes the session and sets the cookie; MaxAge < 0 deletes both.
+// secureRequest reports whether the request came over HTTPS (directly or through a proxy),
+// so cookies are marked Secure.
+func secureRequest(r *http.Request) bool {
+	return r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https"
+}
+
+// Save writes the session and sets the cookie; MaxAge < 0 deletes both. A session without a
+// signed-in user is not stored: a new one is dropped, and a stored one (whose user was removed)
+// is deleted, so visitors who are not signed in never get a row.
 func (s *SessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessions.Session) error {
-	secure := r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https"
+	secure := secureRequest(r)
+	if _, signedIn := sess.Values["uid"].(string); !signedIn && sess.Options.MaxAge >= 0 {
+		if sess.IsNew || sess.ID == "" {
+			return nil
+		}
+		sess.Options.MaxAge = -1
+	}
 	if sess.Options.MaxAge < 0 {
 		if sess.ID != "" {
 			if err := s.db.DeleteSession(r.Context(), sess.ID); err != nil {

@@ -30,26 +30,30 @@ func (h *Handler) renderTeam(c echo.Context, status int, f views.Form) error {
 // Team lists the users and their roles.
 func (h *Handler) Team(c echo.Context) error { return h.renderTeam(c, http.StatusOK, views.Form{}) }
 
-// AddUser creates a team member (admins only; only an owner may create another owner).
+// AddUser adds a team member without a password (admins only; only an owner may add another
+// owner) and shows the one-time link that lets them choose one.
 func (h *Handler) AddUser(c echo.Context) error {
+	ctx := c.Request().Context()
 	f := formOf(c)
 	email, name, role := strings.TrimSpace(f.Get("email")), strings.TrimSpace(f.Get("name")), f.Get("role")
-	f.Errors = CheckNewUser(email, name, c.FormValue("password"), role)
+	f.Errors = CheckNewUser(email, name, "", role)
+	delete(f.Errors, "password") // they choose it through the invitation link
 	delete(f.Values, "password")
 	if role == store.RoleOwner && user(c).Role != store.RoleOwner {
 		f.Errors["role"] = "Only an owner can add another owner."
 	}
 	if len(f.Errors) == 0 {
-		hash, err := HashPassword(c.FormValue("password"))
-		if err != nil {
-			return err
-		}
-		u := store.User{Email: email, Name: name, Role: role, PasswordHash: hash}
-		err = h.store.InTx(c.Request().Context(), func(tx *store.Tx) error {
-			if err := tx.CreateUser(c.Request().Context(), &u); err != nil {
+		u := store.User{Email: email, Name: name, Role: role} // no password until the invitation is used
+		var secret string
+		err := h.store.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.CreateUser(ctx, &u); err != nil {
 				return err
 			}
-			return tx.Audit(c.Request().Context(), store.AuditEntry{UserEmail: user(c).Email, Action: "created", Entity: "user", Ref: u.Email, Detail: u.Role})
+			var err error
+			if secret, err = tx.IssueToken(ctx, u.ID, store.TokenInvite); err != nil {
+				return err
+			}
+			return tx.Audit(ctx, store.AuditEntry{UserEmail: user(c).Email, Action: "invited", Entity: "user", Ref: u.Email, Detail: u.Role})
 		})
 		switch {
 		case errors.Is(err, store.ErrConflict):
@@ -57,11 +61,137 @@ func (h *Handler) AddUser(c echo.Context) error {
 		case err != nil:
 			return err
 		default:
-			setFlash(c, "success", "Added "+u.Name+" as "+u.Role+".")
-			return h.redirect(c, "/team")
+			return h.renderTeamLink(c, u, store.TokenInvite, secret, "Added "+u.Name+" as "+u.Role+". Send them the invitation link.")
 		}
 	}
 	return h.renderTeam(c, http.StatusUnprocessableEntity, f)
+}
+
+// renderTeamLink shows the team page with a one-time link, once: it is not stored anywhere readable.
+func (h *Handler) renderTeamLink(c echo.Context, u store.User, kind, secret, msg string) error {
+	users, err := h.store.Users(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	p := h.page(c, "Team", "team")
+	p.Flash = views.Flash{Kind: "success", Message: msg}
+	return h.render(c, http.StatusOK, views.TeamPage(p, views.TeamView{Users: users, Roles: roleOptions(),
+		New:  views.Form{Values: map[string][]string{"role": {"editor"}}},
+		Link: h.linkURL(c, kind, secret), LinkKind: kind, LinkFor: u.Name}))
+}
+
+// member loads the team member named by the :id parameter.
+func (h *Handler) member(c echo.Context) (store.User, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return store.User{}, echo.NewHTTPError(http.StatusNotFound, "No such team member.")
+	}
+	u, err := h.store.UserByID(c.Request().Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return u, echo.NewHTTPError(http.StatusNotFound, "No such team member. They may have been removed already.")
+	}
+	return u, err
+}
+
+// RemoveUser takes a member off the team and ends their sessions at once (admins and owners).
+// Nobody removes themselves, and an owner is never removed: they hand over ownership first.
+func (h *Handler) RemoveUser(c echo.Context) error {
+	ctx := c.Request().Context()
+	target, err := h.member(c)
+	if err != nil {
+		return err
+	}
+	me := user(c)
+	switch {
+	case target.ID == me.ID:
+		return echo.NewHTTPError(http.StatusForbidden, "You cannot remove yourself from the team. Ask another admin.")
+	case target.Role == store.RoleOwner:
+		return echo.NewHTTPError(http.StatusForbidden, "The owner cannot be removed. The owner can make someone else the owner first; then they are an admin and can be removed.")
+	}
+	err = h.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.DeleteUserSessions(ctx, target.ID); err != nil {
+			return err
+		}
+		if err := tx.DeleteUser(ctx, target.ID); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, store.AuditEntry{UserEmail: me.Email, Action: "removed", Entity: "user", Ref: target.Email, Detail: target.Role})
+	})
+	if err != nil {
+		return err
+	}
+	setFlash(c, "success", "Removed "+target.Name+" from the team; they are signed out.")
+	return h.redirect(c, "/team")
+}
+
+// TransferOwnership makes a member the owner and the owner who asks an admin.
+func (h *Handler) TransferOwnership(c echo.Context) error {
+	ctx := c.Request().Context()
+	target, err := h.member(c)
+	if err != nil {
+		return err
+	}
+	me := user(c)
+	switch {
+	case me.Role != store.RoleOwner:
+		return echo.NewHTTPError(http.StatusForbidden, "Only the owner can hand over ownership.")
+	case target.ID == me.ID:
+		return echo.NewHTTPError(http.StatusUnprocessableEntity, "You are already the owner. Choose another member.")
+	case target.Role == store.RoleOwner:
+		return echo.NewHTTPError(http.StatusConflict, target.Name+" is already an owner.")
+	case target.Invited():
+		return echo.NewHTTPError(http.StatusUnprocessableEntity, target.Name+" has not accepted the invitation yet. Hand over ownership once they have signed in.")
+	}
+	err = h.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.SetUserRole(ctx, target.ID, store.RoleOwner); err != nil {
+			return err
+		}
+		if err := tx.SetUserRole(ctx, me.ID, store.RoleAdmin); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, store.AuditEntry{UserEmail: me.Email, Action: "transferred ownership", Entity: "user", Ref: target.Email,
+			Detail: me.Email + " → " + target.Email + "; " + me.Email + " is now admin"})
+	})
+	if err != nil {
+		return err
+	}
+	setFlash(c, "success", target.Name+" is now the owner; you are an admin.")
+	return h.redirect(c, "/team")
+}
+
+// ResetLink shows a one-time link with which a member chooses a new password (admins; only owners
+// for owners, so an admin cannot take over an owner's account). A member who never used their
+// invitation gets a new invitation instead.
+func (h *Handler) ResetLink(c echo.Context) error {
+	ctx := c.Request().Context()
+	target, err := h.member(c)
+	if err != nil {
+		return err
+	}
+	me := user(c)
+	switch {
+	case target.ID == me.ID:
+		return echo.NewHTTPError(http.StatusUnprocessableEntity, "Change your own password on your account page.")
+	case target.Role == store.RoleOwner && me.Role != store.RoleOwner:
+		return echo.NewHTTPError(http.StatusForbidden, "Only an owner can make a password reset link for an owner.")
+	}
+	kind, action, msg := store.TokenReset, "created reset link", "Send "+target.Name+" the password reset link."
+	if target.Invited() {
+		kind, action, msg = store.TokenInvite, "invited again", "Send "+target.Name+" the new invitation link; the old one no longer works."
+	}
+	var secret string
+	err = h.store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if secret, err = tx.IssueToken(ctx, target.ID, kind); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, store.AuditEntry{UserEmail: me.Email, Action: action, Entity: "user", Ref: target.Email})
+	})
+	if err != nil {
+		return err
+	}
+	return h.renderTeamLink(c, target, kind, secret, msg)
 }
 
 // SetRole changes a team member's role. Nobody changes their own role, and only owners touch owners.
@@ -96,13 +226,4 @@ func (h *Handler) SetRole(c echo.Context) error {
 	}
 	setFlash(c, "success", target.Name+" is now "+role+".")
 	return h.redirect(c, "/team")
-}
-
-// Audit shows the latest changes.
-func (h *Handler) Audit(c echo.Context) error {
-	entries, err := h.store.AuditLog(c.Request().Context(), views.AuditLimit)
-	if err != nil {
-		return err
-	}
-	return h.render(c, http.StatusOK, views.AuditPage(h.page(c, "Audit log", "audit"), entries))
 }

@@ -102,6 +102,15 @@ func oobVersion(doc *goquery.Document) string {
 	return s.AttrOr("value", "")
 }
 
+// brokenPixels returns a copy of a PNG with its header intact and garbage in its pixel data.
+func brokenPixels(png []byte) []byte {
+	out := bytes.Clone(png)
+	for i := 60; i < len(out)-20; i++ { // past the IHDR chunk, before IEND
+		out[i] ^= 0x5a
+	}
+	return out
+}
+
 const svgLogo = `<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(document.cookie)</script><rect width="10" height="10"/></svg>`
 
 func TestUploadAPNGSetsThePaywallsImage(t *testing.T) {
@@ -204,6 +213,8 @@ func TestUploadRefusesWhatIsNotAnAcceptableImage(t *testing.T) {
 		{"text named .png", fileField{"image", "x.png", "image/png", []byte("this is not a picture\n")}, "not a PNG, JPEG, GIF or WebP"},
 		{"a PNG of 5000×10", fileField{"image", "wide.png", "image/png", pngOf(t, 5000, 10)}, "5000×10 pixels; each side may be at most 4096"},
 		{"a damaged PNG", fileField{"image", "cut.png", "image/png", good[:20]}, "cannot be read"},
+		{"a PNG cut in its pixel data", fileField{"image", "truncated.png", "image/png", good[:len(good)-40]}, "looks like a PNG image but cannot be read"},
+		{"a PNG with broken pixel data", fileField{"image", "broken.png", "image/png", brokenPixels(good)}, "looks like a PNG image but cannot be read"},
 		{"an empty file", fileField{"image", "empty.png", "image/png", nil}, "empty"},
 		{"5.5 MB", fileField{"image", "big.png", "image/png", big}, "the limit is 5 MB"},
 		{"no file", fileField{}, "Choose an image file"},

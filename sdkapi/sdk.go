@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"nami/events"
+	"nami/metrics"
 	"nami/static"
 	"nami/store"
 )
@@ -133,6 +134,16 @@ func (s *Server) Health(ctx context.Context) error { return s.pipeline.Health(ct
 // Refusals counts the event batches refused so far, by reason.
 func (s *Server) Refusals() map[string]int64 { return s.pipeline.Refusals.Counts() }
 
+// Releases yields the release number each SDK key is served, for the metrics; keys of apps
+// that have not published are left out.
+func (s *Server) Releases(yield func(key string, release int)) {
+	for key, e := range s.live.Load().byKey {
+		if e.rel != nil {
+			yield(key, e.rel.number)
+		}
+	}
+}
+
 // Pipeline is the event pipeline behind the events route, for retention runs and tests.
 func (s *Server) Pipeline() *events.Pipeline { return s.pipeline }
 
@@ -182,8 +193,61 @@ var (
 	errUnknownPaywall = []byte(`{"error":"unknown_paywall","message":"the published release has no paywall with this ref"}`)
 )
 
-// ServeHTTP routes /sdk/v1/platforms/{key}/{config|resolve|events|paywalls/{ref}}.
+// Each route's request metrics, labels curried once.
+var (
+	routeConfig  = metrics.NewRoute(metrics.RouteConfig)
+	routeResolve = metrics.NewRoute(metrics.RouteResolve)
+	routePaywall = metrics.NewRoute(metrics.RoutePaywall)
+	routeEvents  = metrics.NewRoute(metrics.RouteEvents)
+	routeOther   = metrics.NewRoute(metrics.RouteOther)
+)
+
+// statusWriter remembers the status of an answer, for the request metrics; pooled, so that
+// counting costs no allocation.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+var statusWriters = sync.Pool{New: func() any { return new(statusWriter) }}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 && code >= 200 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// ServeHTTP routes /sdk/v1/platforms/{key}/{config|resolve|events|paywalls/{ref}} and counts
+// each request by route and status, with its latency. A request whose client went away before
+// it was answered is counted as status 499.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	sw := statusWriters.Get().(*statusWriter)
+	sw.ResponseWriter, sw.status = w, 0
+	route := s.serve(sw, r)
+	status := sw.status
+	if status == 0 {
+		status = 499
+	}
+	route.Observe(status, time.Since(start))
+	sw.ResponseWriter = nil
+	statusWriters.Put(sw)
+}
+
+// serve answers one request and says which route's metrics count it.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) (route *metrics.Route) {
+	route = routeOther
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
@@ -202,46 +266,51 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h["Access-Control-Allow-Headers"] = hdrAllowHeaders
 		h["Access-Control-Max-Age"] = hdrPreflightAge
 		w.WriteHeader(http.StatusNoContent)
-		return
+		return route
 	}
 	rest, ok := strings.CutPrefix(r.URL.Path, sdkPathPrefix)
-	key, route, ok2 := strings.Cut(rest, "/")
+	key, name, ok2 := strings.Cut(rest, "/")
 	if !ok || !ok2 || key == "" {
 		s.writeJSON(w, http.StatusNotFound, errNotFound)
-		return
+		return route
 	}
 	var ref string
 	switch {
-	case route == "config" || route == "resolve" || route == "events":
-	case strings.HasPrefix(route, "paywalls/") && len(route) > len("paywalls/") && !strings.Contains(route[len("paywalls/"):], "/"):
-		route, ref = "paywalls", route[len("paywalls/"):]
+	case name == "config":
+		route = routeConfig
+	case name == "resolve":
+		route = routeResolve
+	case name == "events":
+		route = routeEvents
+	case strings.HasPrefix(name, "paywalls/") && len(name) > len("paywalls/") && !strings.Contains(name[len("paywalls/"):], "/"):
+		name, ref, route = "paywalls", name[len("paywalls/"):], routePaywall
 	default:
 		s.writeJSON(w, http.StatusNotFound, errNotFound)
-		return
+		return route
 	}
-	if !methodAllowed(route, r.Method) {
-		if route == "resolve" || route == "events" {
+	if !methodAllowed(name, r.Method) {
+		if name == "resolve" || name == "events" {
 			h["Allow"] = hdrAllowPost
 		} else {
 			h["Allow"] = hdrAllowGet
 		}
 		s.fail(w, r, http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed here")
-		return
+		return route
 	}
 	e := s.live.Load().byKey[key]
 	if e == nil {
 		s.writeJSON(w, http.StatusNotFound, errUnknownKey)
-		return
+		return route
 	}
-	if route == "events" {
+	if name == "events" {
 		s.ingest(w, r, e)
-		return
+		return route
 	}
 	if e.rel == nil {
 		s.writeJSON(w, http.StatusNotFound, errNotPublished)
-		return
+		return route
 	}
-	switch route {
+	switch name {
 	case "config":
 		s.config(w, r, e.rel)
 	case "resolve":
@@ -249,6 +318,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "paywalls":
 		s.paywallPage(w, r, e.rel, ref)
 	}
+	return route
 }
 
 func methodAllowed(route, method string) bool {

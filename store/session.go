@@ -2,25 +2,35 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
 )
 
-// Session is a server-side session row: the cookie carries only its random id.
+// Session is a server-side session. ID is the random id the cookie carries; the sessions table
+// keeps only its SHA-256, so a copy of the database file (a backup, a stolen disk) holds no id
+// that signs anyone in.
 type Session struct {
 	ID        string
 	Data      []byte
 	ExpiresAt time.Time
 }
 
-// SessionByID loads a session that has not expired.
+// SessionKey is what the sessions table stores of a session id: its SHA-256, in hex.
+func SessionKey(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(sum[:])
+}
+
+// SessionByID loads the session with the given id (the cookie's value) if it has not expired.
 func (s *Store) SessionByID(ctx context.Context, id string) (Session, error) {
-	var sess Session
+	sess := Session{ID: id}
 	var exp string
-	err := s.r.QueryRowContext(ctx, `SELECT id, data, expires_at FROM sessions WHERE id = ? AND expires_at > ?`,
-		id, formatTime(s.Now())).Scan(&sess.ID, &sess.Data, &exp)
+	err := s.r.QueryRowContext(ctx, `SELECT data, expires_at FROM sessions WHERE id = ? AND expires_at > ?`,
+		SessionKey(id), formatTime(s.Now())).Scan(&sess.Data, &exp)
 	if errors.Is(err, sql.ErrNoRows) {
 		return sess, fmt.Errorf("store.SessionByID: %w", ErrNotFound)
 	}
@@ -31,12 +41,16 @@ func (s *Store) SessionByID(ctx context.Context, id string) (Session, error) {
 	return sess, err
 }
 
-// SaveSession inserts or replaces a session and sweeps expired ones.
+// SaveSession inserts or replaces a session (stored under the hash of its id) and sweeps
+// expired ones.
 func (s *Store) SaveSession(ctx context.Context, sess Session) error {
+	if sess.ID == "" {
+		return errors.New("store.SaveSession: empty session id")
+	}
 	return s.InTx(ctx, func(tx *Tx) error {
 		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO sessions (id, data, expires_at) VALUES (?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at`,
-			sess.ID, sess.Data, formatTime(sess.ExpiresAt)); err != nil {
+			SessionKey(sess.ID), sess.Data, formatTime(sess.ExpiresAt)); err != nil {
 			return fmt.Errorf("store.SaveSession: %w", err)
 		}
 		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, formatTime(tx.now)); err != nil {
@@ -46,10 +60,10 @@ func (s *Store) SaveSession(ctx context.Context, sess Session) error {
 	})
 }
 
-// DeleteSession removes a session so its cookie stops working.
+// DeleteSession removes the session with the given id so its cookie stops working.
 func (s *Store) DeleteSession(ctx context.Context, id string) error {
 	return s.InTx(ctx, func(tx *Tx) error {
-		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = ?`, id); err != nil {
+		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = ?`, SessionKey(id)); err != nil {
 			return fmt.Errorf("store.DeleteSession: %w", err)
 		}
 		return nil

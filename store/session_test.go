@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"testing"
 	"time"
@@ -49,7 +51,7 @@ func TestSessionsExpire(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := rawDB(t, path)
-	if n := count(t, db, `SELECT count(*) FROM sessions WHERE id = 'short'`); n != 0 {
+	if n := count(t, db, `SELECT count(*) FROM sessions WHERE id = ?`, store.SessionKey("short")); n != 0 {
 		t.Error("the expired session was not swept")
 	}
 	if n := count(t, db, `SELECT count(*) FROM sessions`); n != 2 {
@@ -75,5 +77,39 @@ func TestDeleteSession(t *testing.T) {
 	}
 	if _, err := s.SessionByID(ctx, "gone"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("SessionByID after DeleteSession = %v, want ErrNotFound", err)
+	}
+}
+
+func TestSessionIDsAreStoredHashed(t *testing.T) {
+	ctx := context.Background()
+	s, path := openStore(t)
+	id := "a-random-session-id-from-the-cookie"
+	if err := s.SaveSession(ctx, store.Session{ID: id, Data: []byte(`{"uid":"1"}`), ExpiresAt: s.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	db := rawDB(t, path)
+	var stored string
+	if err := db.QueryRow(`SELECT id FROM sessions`).Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256([]byte(id))
+	if want := hex.EncodeToString(sum[:]); stored != want {
+		t.Errorf("the sessions table holds %q, want the SHA-256 of the id %q", stored, want)
+	}
+	if n := count(t, db, `SELECT count(*) FROM sessions WHERE id = ? OR CAST(data AS TEXT) LIKE ?`, id, "%"+id+"%"); n != 0 {
+		t.Error("the session id itself is in the database")
+	}
+	// The stored value is not an id: looking it up finds nothing.
+	if _, err := s.SessionByID(ctx, stored); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("SessionByID(stored hash) = %v, want ErrNotFound", err)
+	}
+	if got, err := s.SessionByID(ctx, id); err != nil || got.ID != id || string(got.Data) != `{"uid":"1"}` {
+		t.Errorf("SessionByID(id) = %+v, %v", got, err)
+	}
+	if err := s.DeleteSession(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM sessions`); n != 0 {
+		t.Errorf("DeleteSession left %d rows", n)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -124,6 +125,57 @@ func (t *Tx) SetUserRole(ctx context.Context, id int64, role string) error {
 	res, err := t.tx.ExecContext(ctx, `UPDATE users SET role = ? WHERE id = ?`, role, id)
 	if err := affectedOne(res, err, false); err != nil {
 		return fmt.Errorf("store.SetUserRole: %w", err)
+	}
+	return nil
+}
+
+// Invited reports whether the user has not set a password yet (added by an admin, link not used).
+func (u User) Invited() bool { return u.PasswordHash == "" }
+
+// SetUserName changes a user's display name.
+func (t *Tx) SetUserName(ctx context.Context, id int64, name string) error {
+	res, err := t.tx.ExecContext(ctx, `UPDATE users SET name = ? WHERE id = ?`, name, id)
+	if err := affectedOne(res, err, false); err != nil {
+		return fmt.Errorf("store.SetUserName: %w", err)
+	}
+	return nil
+}
+
+// SetUserPassword stores a new bcrypt hash for a user.
+func (t *Tx) SetUserPassword(ctx context.Context, id int64, hash string) error {
+	res, err := t.tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, id)
+	if err := affectedOne(res, err, false); err != nil {
+		return fmt.Errorf("store.SetUserPassword: %w", err)
+	}
+	return nil
+}
+
+// DeleteUser removes a user; their one-time links go with them. End their sessions in the same
+// transaction (DeleteUserSessions).
+func (t *Tx) DeleteUser(ctx context.Context, id int64) error {
+	res, err := t.tx.ExecContext(ctx, `DELETE FROM users WHERE id = ?`, id)
+	if err := affectedOne(res, err, false); err != nil {
+		return fmt.Errorf("store.DeleteUser: %w", err)
+	}
+	return nil
+}
+
+// DeleteUserSessions ends every session of the user at once: their cookies stop working on the
+// next request. Sessions are found by their user_id column when the table has one, and by the
+// "uid" value of their data (what the session middleware stores) otherwise or as well.
+func (t *Tx) DeleteUserSessions(ctx context.Context, userID int64) error {
+	var hasUserID int
+	if err := t.tx.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info('sessions') WHERE name = 'user_id'`).Scan(&hasUserID); err != nil {
+		return fmt.Errorf("store.DeleteUserSessions: %w", err)
+	}
+	if hasUserID > 0 {
+		if _, err := t.tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
+			return fmt.Errorf("store.DeleteUserSessions: %w", err)
+		}
+	}
+	if _, err := t.tx.ExecContext(ctx, `DELETE FROM sessions WHERE
+		CASE WHEN json_valid(CAST(data AS TEXT)) THEN json_extract(CAST(data AS TEXT), '$.uid') END = ?`, strconv.FormatInt(userID, 10)); err != nil {
+		return fmt.Errorf("store.DeleteUserSessions: %w", err)
 	}
 	return nil
 }

@@ -204,7 +204,7 @@ func SetupPage(p Page, f Form) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if f.Err("password") == "" {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<p class=\"hint\">At least 10 characters.</p>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<p class=\"hint\">At least 10 characters and at most 72 bytes; not a common password, nor one containing your email name.</p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
