@@ -59,11 +59,16 @@ func (h *Handler) appPage(c echo.Context, title, section string) (views.Page, er
 
 // changed records an edit of the current app's drafts with its audit entry, in one transaction.
 func (h *Handler) changed(c echo.Context, tx *store.Tx, action, entity, ref string) error {
+	return h.changedWith(c, tx, action, entity, ref, "")
+}
+
+// changedWith is changed with a detail for the audit entry, e.g. what the change changed.
+func (h *Handler) changedWith(c echo.Context, tx *store.Tx, action, entity, ref, detail string) error {
 	a := currentApp(c)
 	if err := tx.TouchApp(c.Request().Context(), a.ID); err != nil {
 		return err
 	}
-	return tx.Audit(c.Request().Context(), store.AuditEntry{UserEmail: user(c).Email, AppSlug: a.Slug, Action: action, Entity: entity, Ref: ref})
+	return tx.Audit(c.Request().Context(), store.AuditEntry{UserEmail: user(c).Email, AppSlug: a.Slug, Action: action, Entity: entity, Ref: ref, Detail: detail})
 }
 
 // Apps lists the apps.

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -63,6 +64,9 @@ func auditLink(e store.AuditEntry) string {
 	case "entitlement":
 		return urls.Entitlement(e.AppSlug, e.Ref)
 	case "product":
+		if platform, sku, ok := strings.Cut(e.Ref, "/"); ok {
+			return urls.Product(e.AppSlug, platform, sku)
+		}
 		return urls.Products(e.AppSlug)
 	case "release":
 		return urls.Releases(e.AppSlug)

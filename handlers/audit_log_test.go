@@ -79,3 +79,22 @@ func TestFailedSignInIsAuditedAndLinkUseIsAnnounced(t *testing.T) {
 		}
 	}
 }
+
+// Editing a product records what changed, field by field, and the entry links to the product.
+func TestAuditLogShowsAProductsChangedFields(t *testing.T) {
+	ts := newTestServer(t)
+	c := signUp(t, ts)
+	s := seedCatalog(t, ts)
+	form := c.get(s.appsPath + "/products/ios/calmsky.monthly").doc.Find(`[data-testid="product-edit-row"] form`)
+	vals := productFormValues(form)
+	vals.Set("price", "8.99")
+	vals.Set("name", "Monthly plan")
+	wantRedirect(t, c.post(s.appsPath+"/products/ios/calmsky.monthly", vals), s.appsPath+"/products")
+	row := c.get("/audit?entity=product").doc.Find(`[data-testid="audit-row"]`).First()
+	if got := text(row); !strings.Contains(got, `name: "Monthly" → "Monthly plan"`) || !strings.Contains(got, `price: "9.99" → "8.99"`) || strings.Contains(got, "currency:") {
+		t.Errorf("the entry says %q", got)
+	}
+	if href, _ := row.Find(`[data-testid="audit-link"]`).Attr("href"); href != s.appsPath+"/products/ios/calmsky.monthly" {
+		t.Errorf("the entry links to %q", href)
+	}
+}

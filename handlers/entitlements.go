@@ -88,7 +88,8 @@ func (h *Handler) UpdateEntitlement(c echo.Context) error {
 	e.ID, e.Version = old.ID, formVersion(f)
 	status := http.StatusUnprocessableEntity
 	if len(f.Errors) == 0 {
-		err := h.commit(c, "updated", "entitlement", e.Ref, func(ctx context.Context, tx *store.Tx) error { return tx.UpdateEntitlement(ctx, &e) })
+		changes := fieldChanges([3]string{"ref", old.Ref, e.Ref}, [3]string{"name", old.Name, e.Name}, [3]string{"description", old.Description, e.Description})
+		err := h.commitDetail(c, "updated", "entitlement", e.Ref, changes, func(ctx context.Context, tx *store.Tx) error { return tx.UpdateEntitlement(ctx, &e) })
 		switch {
 		case errors.Is(err, store.ErrStale):
 			status = http.StatusConflict

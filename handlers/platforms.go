@@ -141,7 +141,9 @@ func (h *Handler) UpdatePlatform(c echo.Context) error {
 	p.ID, p.Key, p.Version = old.ID, old.Key, formVersion(f)
 	status := http.StatusUnprocessableEntity
 	if len(f.Errors) == 0 {
-		err := h.commit(c, "updated", "platform", p.Ref, func(ctx context.Context, tx *store.Tx) error { return tx.UpdatePlatform(ctx, &p) })
+		changes := fieldChanges([3]string{"ref", old.Ref, p.Ref}, [3]string{"name", old.Name, p.Name}, [3]string{"store", old.Store, p.Store},
+			[3]string{"bundle_id", old.BundleID, p.BundleID}, [3]string{"environment", old.Environment, p.Environment})
+		err := h.commitDetail(c, "updated", "platform", p.Ref, changes, func(ctx context.Context, tx *store.Tx) error { return tx.UpdatePlatform(ctx, &p) })
 		switch {
 		case errors.Is(err, store.ErrStale):
 			status = http.StatusConflict

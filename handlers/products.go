@@ -204,7 +204,10 @@ func (h *Handler) UpdateProduct(c echo.Context) error {
 	filter := f.Get("filter")
 	status := http.StatusUnprocessableEntity
 	if len(f.Errors) == 0 {
-		err := h.commit(c, "updated", "product", pr.PlatformRef+"/"+pr.SKU, func(ctx context.Context, tx *store.Tx) error { return tx.UpdateProduct(ctx, &pr) })
+		changes := fieldChanges([3]string{"sku", old.SKU, pr.SKU}, [3]string{"name", old.Name, pr.Name}, [3]string{"kind", old.Kind, pr.Kind},
+			[3]string{"price", old.Price, pr.Price}, [3]string{"currency", old.Currency, pr.Currency}, [3]string{"period", old.Period, pr.Period},
+			[3]string{"trial", old.Trial, pr.Trial}, [3]string{"entitlements", strings.Join(old.Entitlements, ", "), strings.Join(pr.Entitlements, ", ")})
+		err := h.commitDetail(c, "updated", "product", pr.PlatformRef+"/"+pr.SKU, changes, func(ctx context.Context, tx *store.Tx) error { return tx.UpdateProduct(ctx, &pr) })
 		switch {
 		case errors.Is(err, store.ErrStale):
 			status = http.StatusConflict

@@ -26,13 +26,30 @@ func (h *Handler) renderSection(c echo.Context, status int, p views.Page, full, 
 // commit runs one write to the current app's drafts, with the app's "changed" mark and the audit
 // entry, in a single transaction.
 func (h *Handler) commit(c echo.Context, action, entity, ref string, write func(context.Context, *store.Tx) error) error {
+	return h.commitDetail(c, action, entity, ref, "", write)
+}
+
+// commitDetail is commit with a detail for the audit entry, e.g. fieldChanges of the edit.
+func (h *Handler) commitDetail(c echo.Context, action, entity, ref, detail string, write func(context.Context, *store.Tx) error) error {
 	ctx := c.Request().Context()
 	return h.store.InTx(ctx, func(tx *store.Tx) error {
 		if err := write(ctx, tx); err != nil {
 			return err
 		}
-		return h.changed(c, tx, action, entity, ref)
+		return h.changedWith(c, tx, action, entity, ref, detail)
 	})
+}
+
+// fieldChanges says what an edit changed for the audit log: "name: \"A\" → \"B\"; price: 9.99 → 8.99",
+// from (field, before, after) triples; fields left as they were are not named.
+func fieldChanges(triples ...[3]string) string {
+	var parts []string
+	for _, t := range triples {
+		if t[1] != t[2] {
+			parts = append(parts, fmt.Sprintf("%s: %q → %q", t[0], t[1], t[2]))
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 // listDone answers a successful change on a list page: the flash, then a redirect to the list for
