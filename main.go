@@ -402,7 +402,7 @@ func loadDemo(ctx context.Context, st *store.Store, log *slog.Logger) error {
 		return err
 	}
 	log.Info("loaded and published the demo app, with 30 days of generated analytics", "app", res.App, "release", rel.Release.Number,
-		"history", time.Since(start).Round(time.Millisecond))
+		"history", time.Since(start).Round(time.Millisecond).String())
 	return nil
 }
 
