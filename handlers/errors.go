@@ -37,7 +37,7 @@ func (h *Handler) ErrorHandler(err error, c echo.Context) {
 		title, msg = "Not found", "There is nothing at this address."
 	}
 	if status >= 500 {
-		h.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+		h.log.Error("request failed", "method", c.Request().Method, "path", loggedPath(c.Request().URL.Path), "err", err)
 	}
 	var werr error
 	switch {

@@ -200,7 +200,7 @@ func (h *Handler) saveSessionFor(c echo.Context, status int) error {
 	if err == nil {
 		return nil
 	}
-	h.log.Error("saving the session", "method", c.Request().Method, "path", c.Request().URL.Path, "status", status, "err", err)
+	h.log.Error("saving the session", "method", c.Request().Method, "path", loggedPath(c.Request().URL.Path), "status", status, "err", err)
 	if status >= 400 {
 		return nil
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io/fs"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -166,7 +167,7 @@ func (h *Handler) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Error(err)
 		}
 		r := c.Request()
-		h.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", c.Response().Status,
+		h.log.Info("request", "method", r.Method, "path", loggedPath(r.URL.Path), "status", c.Response().Status,
 			"bytes", c.Response().Size, "duration_ms", float64(time.Since(start).Microseconds())/1000, "ip", c.RealIP())
 		return nil
 	}
@@ -209,4 +210,15 @@ func staticCache(next http.Handler) http.Handler {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		next.ServeHTTP(w, r)
 	})
+}
+
+// loggedPath is a request path fit for the log: the secrets of one-time invite and reset links
+// and of shared previews are left out, since the database keeps only their hashes.
+func loggedPath(p string) string {
+	for _, prefix := range []string{"/invite/", "/reset/", "/share/"} {
+		if strings.HasPrefix(p, prefix) {
+			return prefix + "…"
+		}
+	}
+	return p
 }

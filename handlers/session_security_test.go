@@ -194,7 +194,7 @@ func fillDisk(t *testing.T, ts *testServer) {
 	exp := time.Now().Add(12*time.Hour - time.Minute) // before any session the server saves from now on
 	failures := 0
 	for i := 0; i < 100000 && failures < 20; i++ {
-		err := ts.st.SaveSession(ctx, store.Session{ID: fmt.Sprintf("filler-%d", i), Data: []byte("x"), ExpiresAt: exp.Add(time.Duration(i) * time.Microsecond)})
+		err := ts.st.SaveSession(ctx, store.Session{New: true, ID: fmt.Sprintf("filler-%d", i), Data: []byte("x"), ExpiresAt: exp.Add(time.Duration(i) * time.Microsecond)})
 		switch {
 		case err == nil:
 			failures = 0
@@ -226,7 +226,7 @@ func bigSession(t *testing.T, ts *testServer, db *sql.DB, uid int64) string {
 	rest := fmt.Sprintf(`","touched":"%d","uid":"%d"}`, time.Now().Unix(), uid)
 	data := `{"pad":"` + strings.Repeat("x", dataLen-len(`{"pad":"`)-len(rest)) + rest
 	id := "big-session-id-0123456789abcdefghijklmnop"
-	if err := ts.st.SaveSession(context.Background(), store.Session{ID: id, Data: []byte(data), ExpiresAt: exp}); err != nil {
+	if err := ts.st.SaveSession(context.Background(), store.Session{New: true, ID: id, Data: []byte(data), ExpiresAt: exp}); err != nil {
 		t.Fatal(err)
 	}
 	return id

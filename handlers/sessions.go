@@ -102,7 +102,8 @@ func (s *SessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessio
 		http.SetCookie(w, &http.Cookie{Name: sess.Name(), Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
 		return nil
 	}
-	if sess.ID == "" {
+	isNew := sess.ID == ""
+	if isNew {
 		id, err := randomToken()
 		if err != nil {
 			return err
@@ -124,7 +125,13 @@ func (s *SessionStore) Save(r *http.Request, w http.ResponseWriter, sess *sessio
 		return err
 	}
 	exp := time.Now().Add(sessionIdle)
-	if err := s.db.SaveSession(r.Context(), store.Session{ID: sess.ID, Data: data, ExpiresAt: exp}); err != nil {
+	err = s.db.SaveSession(r.Context(), store.Session{ID: sess.ID, Data: data, ExpiresAt: exp, New: isNew})
+	if errors.Is(err, store.ErrSessionEnded) {
+		// Ended while this request ran: the browser is signed out, nothing is written back.
+		http.SetCookie(w, &http.Cookie{Name: sess.Name(), Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
+		return nil
+	}
+	if err != nil {
 		return err
 	}
 	http.SetCookie(w, &http.Cookie{Name: sess.Name(), Value: sess.ID, Path: "/", MaxAge: sess.Options.MaxAge,

@@ -17,7 +17,12 @@ type Session struct {
 	ID        string
 	Data      []byte
 	ExpiresAt time.Time
+	New       bool // its id was just made: insert it; otherwise it is updated only if still there
 }
+
+// ErrSessionEnded: the session was deleted (signed out elsewhere, removed, password changed)
+// while a request that had loaded it was running; it is not written back.
+var ErrSessionEnded = errors.New("the session has ended")
 
 // SessionKey is what the sessions table stores of a session id: its SHA-256, in hex.
 func SessionKey(id string) string {
@@ -48,10 +53,21 @@ func (s *Store) SaveSession(ctx context.Context, sess Session) error {
 		return errors.New("store.SaveSession: empty session id")
 	}
 	return s.InTx(ctx, func(tx *Tx) error {
-		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO sessions (id, data, expires_at) VALUES (?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at`,
-			SessionKey(sess.ID), sess.Data, formatTime(sess.ExpiresAt)); err != nil {
-			return fmt.Errorf("store.SaveSession: %w", err)
+		if sess.New {
+			if _, err := tx.tx.ExecContext(ctx, `INSERT INTO sessions (id, data, expires_at) VALUES (?, ?, ?)`,
+				SessionKey(sess.ID), sess.Data, formatTime(sess.ExpiresAt)); err != nil {
+				return fmt.Errorf("store.SaveSession: %w", err)
+			}
+		} else {
+			// A session ended while the request ran must stay ended: never insert it again.
+			res, err := tx.tx.ExecContext(ctx, `UPDATE sessions SET data = ?, expires_at = ? WHERE id = ?`,
+				sess.Data, formatTime(sess.ExpiresAt), SessionKey(sess.ID))
+			if err != nil {
+				return fmt.Errorf("store.SaveSession: %w", err)
+			}
+			if n, err := res.RowsAffected(); err != nil || n == 0 {
+				return errors.Join(err, ErrSessionEnded)
+			}
 		}
 		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, formatTime(tx.now)); err != nil {
 			return fmt.Errorf("store.SaveSession sweep: %w", err)

@@ -17,7 +17,7 @@ func TestSessionsExpire(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	s.Now = func() time.Time { return now }
 
-	if err := s.SaveSession(ctx, store.Session{ID: "alive", Data: []byte(`{"uid":"1"}`), ExpiresAt: now.Add(time.Hour)}); err != nil {
+	if err := s.SaveSession(ctx, store.Session{New: true, ID: "alive", Data: []byte(`{"uid":"1"}`), ExpiresAt: now.Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.SessionByID(ctx, "alive")
@@ -33,7 +33,7 @@ func TestSessionsExpire(t *testing.T) {
 		t.Errorf("after saving again, data = %s", got.Data)
 	}
 
-	if err := s.SaveSession(ctx, store.Session{ID: "short", Data: []byte(`{}`), ExpiresAt: now.Add(time.Minute)}); err != nil {
+	if err := s.SaveSession(ctx, store.Session{New: true, ID: "short", Data: []byte(`{}`), ExpiresAt: now.Add(time.Minute)}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -47,7 +47,7 @@ func TestSessionsExpire(t *testing.T) {
 	}
 
 	// The next save sweeps expired rows out of the table.
-	if err := s.SaveSession(ctx, store.Session{ID: "third", Data: []byte(`{}`), ExpiresAt: now.Add(time.Hour)}); err != nil {
+	if err := s.SaveSession(ctx, store.Session{New: true, ID: "third", Data: []byte(`{}`), ExpiresAt: now.Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	db := rawDB(t, path)
@@ -69,7 +69,7 @@ func TestDeleteSession(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openStore(t)
 	exp := s.Now().Add(time.Hour)
-	if err := s.SaveSession(ctx, store.Session{ID: "gone", Data: []byte(`{}`), ExpiresAt: exp}); err != nil {
+	if err := s.SaveSession(ctx, store.Session{New: true, ID: "gone", Data: []byte(`{}`), ExpiresAt: exp}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.DeleteSession(ctx, "gone"); err != nil {
@@ -84,7 +84,7 @@ func TestSessionIDsAreStoredHashed(t *testing.T) {
 	ctx := context.Background()
 	s, path := openStore(t)
 	id := "a-random-session-id-from-the-cookie"
-	if err := s.SaveSession(ctx, store.Session{ID: id, Data: []byte(`{"uid":"1"}`), ExpiresAt: s.Now().Add(time.Hour)}); err != nil {
+	if err := s.SaveSession(ctx, store.Session{New: true, ID: id, Data: []byte(`{"uid":"1"}`), ExpiresAt: s.Now().Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	db := rawDB(t, path)
@@ -111,5 +111,25 @@ func TestSessionIDsAreStoredHashed(t *testing.T) {
 	}
 	if n := count(t, db, `SELECT count(*) FROM sessions`); n != 0 {
 		t.Errorf("DeleteSession left %d rows", n)
+	}
+}
+
+// A session deleted while a request that loaded it was running is not written back by that
+// request's save: signing out, removal or a password change stay final.
+func TestAnEndedSessionIsNotSavedBack(t *testing.T) {
+	s, _ := openStore(t)
+	ctx := context.Background()
+	exp := s.Now().Add(time.Hour)
+	if err := s.SaveSession(ctx, store.Session{New: true, ID: "stolen", Data: []byte(`{"uid":"1"}`), ExpiresAt: exp}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteSession(ctx, "stolen"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveSession(ctx, store.Session{ID: "stolen", Data: []byte(`{"uid":"1"}`), ExpiresAt: exp}); !errors.Is(err, store.ErrSessionEnded) {
+		t.Fatalf("saving an ended session: %v, want ErrSessionEnded", err)
+	}
+	if _, err := s.SessionByID(ctx, "stolen"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the ended session is back: %v", err)
 	}
 }

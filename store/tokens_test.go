@@ -81,7 +81,7 @@ func TestDeleteUserSessionsEndsOnlyThatUsersSessions(t *testing.T) {
 	exp := time.Now().Add(time.Hour)
 	for id, data := range map[string]string{"a1": `{"uid":"` + itoa(a.ID) + `"}`, "a2": `{"uid":"` + itoa(a.ID) + `","csrf":"x"}`,
 		"b1": `{"uid":"` + itoa(b.ID) + `"}`, "anon": `{"csrf":"y"}`} {
-		if err := s.SaveSession(ctx, store.Session{ID: id, Data: []byte(data), ExpiresAt: exp}); err != nil {
+		if err := s.SaveSession(ctx, store.Session{New: true, ID: id, Data: []byte(data), ExpiresAt: exp}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -121,9 +121,14 @@ func (t *Tx) CreateUser(ctx context.Context, u *User) error {
 }
 
 // SetUserRole changes a user's role.
+// A role change cancels the user's unused invite and reset links: a link made for an editor by
+// an admin must not set the password of the owner that user has become since.
 func (t *Tx) SetUserRole(ctx context.Context, id int64, role string) error {
 	res, err := t.tx.ExecContext(ctx, `UPDATE users SET role = ? WHERE id = ?`, role, id)
 	if err := affectedOne(res, err, false); err != nil {
+		return fmt.Errorf("store.SetUserRole: %w", err)
+	}
+	if _, err := t.tx.ExecContext(ctx, `UPDATE tokens SET used_at = ? WHERE user_id = ? AND used_at IS NULL`, formatTime(t.now), id); err != nil {
 		return fmt.Errorf("store.SetUserRole: %w", err)
 	}
 	return nil
