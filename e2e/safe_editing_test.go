@@ -95,6 +95,12 @@ func TestUnsavedEditsAreGuardedAndRestored(t *testing.T) {
 	if b.eventually(`!document.querySelector('[data-testid="unsaved"]').hidden`) {
 		t.Fatal("a freshly opened editor says it has unsaved changes")
 	}
+	// Choosing how the preview shows the draft is not an edit.
+	b.do("preview on a tablet", chromedp.SetValue(chromedp.CSS(`[name="preview_device"]`), "tablet"),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('[name="preview_device"]').dispatchEvent(new Event("change", {bubbles: true}))`))
+	if b.eventually(`!document.querySelector('[data-testid="unsaved"]').hidden`) {
+		t.Error("changing the preview's device marks the editor unsaved")
+	}
 	b.typeInto(title, "Sleep better all year")
 	if !b.eventually(`!document.querySelector('[data-testid="unsaved"]').hidden`) {
 		t.Error("typing does not mark the editor unsaved")

@@ -1,7 +1,9 @@
 package handlers_test
 
 import (
+	"context"
 	"encoding/csv"
+	"nami/store"
 	"net/http"
 	"net/url"
 	"strings"
@@ -96,5 +98,38 @@ func TestAuditLogShowsAProductsChangedFields(t *testing.T) {
 	}
 	if href, _ := row.Find(`[data-testid="audit-link"]`).Attr("href"); href != s.appsPath+"/products/ios/calmsky.monthly" {
 		t.Errorf("the entry links to %q", href)
+	}
+}
+
+// Exported text that a spreadsheet would run as a formula starts with an apostrophe.
+func TestCSVCellsAreNotFormulas(t *testing.T) {
+	ts := newTestServer(t)
+	c := signUp(t, ts)
+	ra := seedResults(t, ts)
+	inTx(t, ts, func(ctx context.Context, tx *store.Tx) error {
+		cp, err := tx.Campaign(ctx, ra.app.ID, "default")
+		if err != nil {
+			return err
+		}
+		cp.Name = `=HYPERLINK("http://x","Open")`
+		return tx.UpdateCampaign(ctx, &cp)
+	})
+	r := c.get(ra.path + "/analytics?format=csv&table=campaigns")
+	wantStatus(t, r, http.StatusOK)
+	recs, err := csv.NewReader(strings.NewReader(r.body)).ReadAll()
+	if err != nil || len(recs) < 2 {
+		t.Fatalf("CSV %q: %v", r.body, err)
+	}
+	found := false
+	for _, rec := range recs[1:] {
+		for _, cell := range rec {
+			if strings.HasPrefix(cell, "=") {
+				t.Errorf("a cell starts a formula: %q", cell)
+			}
+			found = found || cell == `'=HYPERLINK("http://x","Open")`
+		}
+	}
+	if !found {
+		t.Errorf("the campaign's name is not in the CSV: %q", recs)
 	}
 }

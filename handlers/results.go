@@ -369,6 +369,11 @@ func writeCSV(c echo.Context, filename string, rows [][]string) error {
 	res.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	res.Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
 	res.WriteHeader(http.StatusOK)
+	for _, row := range rows {
+		for i, cell := range row {
+			row[i] = csvCell(cell)
+		}
+	}
 	w := csv.NewWriter(res)
 	if err := w.WriteAll(rows); err != nil {
 		return err
@@ -488,4 +493,17 @@ func winnerDetail(rep results.Report) string {
 		fmt.Fprintf(&b, " Not every arm had %d exposed devices.", stats.MinExposedPerArm)
 	}
 	return b.String()
+}
+
+// csvCell keeps a spreadsheet from running a cell as a formula: text that starts with = + - @
+// (a name such as "=HYPERLINK(...)" or "-20% promo") gets a leading apostrophe; numbers, which
+// may start with a minus, are left as they are.
+func csvCell(s string) string {
+	if s == "" || !strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return s
+	}
+	if _, err := strconv.ParseFloat(s, 64); err == nil {
+		return s
+	}
+	return "'" + s
 }

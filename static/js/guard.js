@@ -26,9 +26,15 @@
   function values(form) {
     var out = [];
     new FormData(form).forEach(function (v, k) {
-      if (k !== "_csrf" && typeof v === "string") out.push([k, v]);
+      if (k !== "_csrf" && !ignored(k) && typeof v === "string") out.push([k, v]);
     });
     return out;
+  }
+
+  // ignored names fields that choose how the page shows the draft (the preview's platform,
+  // language and device), not what is saved.
+  function ignored(name) {
+    return name.indexOf("preview_") === 0;
   }
 
   function byName(pairs) {
@@ -67,17 +73,17 @@
     forms().forEach(function (f) {
       if (!root || root.contains(f) || f.contains(root)) {
         var badge = f.querySelector("[data-unsaved]");
-        if (badge && !badge.hidden) setDirty(f, true);
+        if (badge && !badge.hidden) { setDirty(f, true); keep(f); }
       }
     });
   }
 
   var timers = {};
-  function store(form) {
+  function store(form, submitted) {
     clearTimeout(timers[form.id]);
     delete timers[form.id];
     try {
-      localStorage.setItem(key(form), JSON.stringify({ version: version(form), at: Date.now(), values: values(form) }));
+      localStorage.setItem(key(form), JSON.stringify({ version: version(form), at: Date.now(), values: values(form), submitted: !!submitted }));
     } catch (e) { /* storage full or disabled: the warning before leaving still protects */ }
   }
   function keep(form) {
@@ -92,7 +98,7 @@
 
   function edited(evt) {
     var f = guardedForm(evt.target);
-    if (!f || evt.target.name === "_csrf" || evt.target.type === "file") return;
+    if (!f || evt.target.name === "_csrf" || evt.target.type === "file" || ignored(evt.target.name || "")) return;
     setDirty(f, true);
     keep(f);
   }
@@ -105,9 +111,10 @@
     var f = evt.target;
     if (!(f instanceof HTMLFormElement)) return;
     if (f.hasAttribute("data-guard")) {
+      // Kept until a page shows the saved version: a save refused, a session that expired or
+      // a dropped connection must not lose the edits.
       leaving = true;
-      clearTimeout(timers[f.id]);
-      try { localStorage.removeItem(key(f)); } catch (e) { /* nothing kept */ }
+      store(f, true);
     } else if (!f.hasAttribute("hx-post") && !f.hasAttribute("hx-get") && anyDirty()) {
       // Another plain form of the page (delete, publish...) would drop the unsaved edits.
       if (!window.confirm("You have unsaved changes on this page. Continue without saving them?")) {
@@ -131,8 +138,9 @@
   document.addEventListener("click", function (evt) {
     var a = evt.target.closest && evt.target.closest("a[href]");
     if (!a || evt.defaultPrevented || a.target === "_blank" || a.hasAttribute("download") || !anyDirty()) return;
+    if (evt.button !== 0 || evt.ctrlKey || evt.metaKey || evt.shiftKey || evt.altKey) return; // a new tab or window
     var href = a.getAttribute("href");
-    if (!href || href.charAt(0) === "#") return;
+    if (!href || href.charAt(0) === "#" || (a.protocol !== "http:" && a.protocol !== "https:")) return;
     flush();
     if (!window.confirm("You have unsaved changes on this page. Leave without saving them?")) {
       evt.preventDefault();
@@ -145,6 +153,7 @@
 
   document.addEventListener("keydown", function (evt) {
     if (!(evt.ctrlKey || evt.metaKey) || evt.altKey || (evt.key !== "s" && evt.key !== "S")) return;
+    if (evt.repeat || leaving || document.querySelector("dialog[open]")) { evt.preventDefault(); return; }
     var f = guardedForm(document.activeElement) || forms()[0];
     if (!f) return;
     evt.preventDefault();
@@ -158,6 +167,10 @@
     var saved;
     try { saved = JSON.parse(localStorage.getItem(key(form)) || "null"); } catch (e) { saved = null; }
     if (!saved || !saved.values) return;
+    if (saved.submitted && saved.version !== version(form)) {
+      localStorage.removeItem(key(form)); // it was saved: the page shows a newer version
+      return;
+    }
     var url = form.getAttribute("data-guard-restore");
     var target = form.getAttribute("data-guard-target");
     var now = byName(values(form));
@@ -195,11 +208,13 @@
     restore.addEventListener("click", function () {
       var vals = {};
       saved.values.forEach(function (p) {
-        if (p[0] === "version") return; // the version the page was opened with guards the save
+        if (p[0] === "version") return;
         if (vals[p[0]] === undefined) vals[p[0]] = p[1];
         else vals[p[0]] = [].concat(vals[p[0]], p[1]);
       });
-      vals.version = version(form);
+      // The version the edits were made on: if someone saved since, saving them shows what
+      // changed instead of silently undoing it.
+      vals.version = saved.version || version(form);
       vals.op = "restore";
       window.htmx.ajax("POST", url, { target: target, swap: "outerHTML", values: vals }).then(function () {
         var f = document.getElementById(form.id);
@@ -228,14 +243,25 @@
   // renamed maps a field name of the page before the swap to its name after an action that
   // removed a row: rows after the removed one move up by one; the removed row's fields are gone.
   function renamed(name, op, arg) {
-    var lists = { remove_variant: "variants", remove_condition: "conditions", remove_product: "products" };
+    var lists = { remove_variant: "variants", remove_condition: "audience[conditions]", remove_product: "products",
+      up: "products", down: "products" };
     var list = lists[op];
     if (!list) return name;
-    var m = name.match(new RegExp("^" + list + "\\[(\\d+)\\](.*)$"));
+    if (name.indexOf(list + "[") !== 0) return name;
+    var m = name.slice(list.length).match(/^\[(\d+)\](.*)$/);
     if (!m) return name;
-    var i = parseInt(m[1], 10), removed = parseInt(arg, 10);
-    if (i === removed) return null;
-    return i > removed ? list + "[" + (i - 1) + "]" + m[2] : name;
+    var i = parseInt(m[1], 10), at = parseInt(arg, 10), to = i;
+    if (op === "up" || op === "down") {
+      // The row moved swaps places with its neighbour.
+      var other = op === "up" ? at - 1 : at + 1;
+      if (i === at) to = other;
+      else if (i === other) to = at;
+    } else if (i === at) {
+      return null; // the removed row's fields are gone
+    } else if (i > at) {
+      to = i - 1;
+    }
+    return list + "[" + to + "]" + m[2];
   }
 
   function setField(form, name, vals) {
@@ -291,7 +317,7 @@
     adopt(evt.detail.target);
   });
 
-  ["htmx:responseError", "htmx:sendError", "htmx:swapError", "htmx:abort"].forEach(function (name) {
+  ["htmx:responseError", "htmx:sendError", "htmx:swapError", "htmx:sendAbort", "htmx:timeout"].forEach(function (name) {
     document.addEventListener(name, function (evt) {
       var xhr = evt.detail.xhr;
       inflight = inflight.filter(function (r) { return r.xhr !== xhr; });
