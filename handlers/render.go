@@ -25,6 +25,11 @@ func (h *Handler) render(c echo.Context, status int, comp templ.Component) error
 	if err := h.saveSessionFor(c, status); err != nil {
 		return err
 	}
+	// Pages carry a user's data and CSRF token, and an editor must not come back from the
+	// browser's back/forward cache showing a version that was saved since.
+	if c.Response().Header().Get("Cache-Control") == "" {
+		c.Response().Header().Set("Cache-Control", "no-store")
+	}
 	return c.HTMLBlob(status, buf.Bytes())
 }
 
