@@ -35,7 +35,7 @@ const (
 type editorState struct {
 	tab, previewPlatform, previewLocale, previewDevice string
 	errors                                             map[string]string
-	conflict, imageError, shareURL                     string
+	conflict, imageError, shareURL, shareQR            string
 	dirty                                              bool
 }
 
@@ -208,7 +208,7 @@ func editorView(slug string, d store.Paywall, st editorState, products []store.P
 	names := map[string]string{}
 	v := views.PaywallEditor{Slug: slug, Ref: d.Ref, Version: d.Version, Name: d.Name, Template: d.Template, DefaultLocale: d.DefaultLocale,
 		Accent: d.Theme.Accent, Background: d.Theme.Background, Text: d.Theme.Text, Errors: st.errors, Conflict: st.conflict,
-		ImageError: st.imageError, Dirty: st.dirty, Updated: d.UpdatedAt.Format("2 Jan 2006 15:04 MST"), UpdatedBy: d.UpdatedBy, ShareURL: st.shareURL}
+		ImageError: st.imageError, Dirty: st.dirty, Updated: d.UpdatedAt.Format("2 Jan 2006 15:04 MST"), UpdatedBy: d.UpdatedBy, ShareURL: st.shareURL, ShareQR: st.shareQR}
 	if v.Errors == nil {
 		v.Errors = map[string]string{}
 	}
@@ -303,6 +303,7 @@ func (h *Handler) PaywallEditor(c echo.Context) error {
 	}
 	if st.shareURL != "" {
 		st.shareURL = h.BaseURL(c) + st.shareURL
+		st.shareQR = shareQR(st.shareURL)
 	}
 	return h.renderEditor(c, http.StatusOK, pw, st)
 }

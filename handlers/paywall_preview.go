@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	qrcode "github.com/skip2/go-qrcode"
 
 	"nami/store"
 	"nami/urls"
@@ -125,4 +126,14 @@ func (h *Handler) checkShareToken(ctx context.Context, tok string) (slug, ref st
 		return "", "", bad
 	}
 	return string(parts[0]), string(parts[1]), nil
+}
+
+// shareQR is a QR code of a share link as a data URI, so a marketer can open the preview on a
+// phone. It is empty if the link cannot be encoded (the page then shows just the link).
+func shareQR(link string) string {
+	png, err := qrcode.Encode(link, qrcode.Medium, 220)
+	if err != nil {
+		return ""
+	}
+	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)
 }
