@@ -257,3 +257,21 @@ func TestAnEmptyTitleBlocksPublishing(t *testing.T) {
 		t.Errorf("%d releases published", len(rels))
 	}
 }
+
+// The count beside a copy field follows what is typed and warns past the template's limit.
+func TestCopyCountFollowsTyping(t *testing.T) {
+	srv, st := startServer(t)
+	applyDemoCatalog(t, st)
+	b := newBrowser(t, srv.URL)
+	ownerSetUpInBrowser(b)
+	b.open("/apps/calm-sky/paywalls/spring", `form#pw-form`)
+	const count = `[data-testid="copy-count-title-en"]`
+	b.typeInto(`[data-testid="copy-title-en"]`, "Short")
+	b.waitUntil("the count follows", `document.querySelector('`+count+`').textContent.includes("5 / 60")`)
+	b.typeInto(`[data-testid="copy-title-en"]`, strings.Repeat("long ", 13))
+	b.waitUntil("the warning shows", `document.querySelector('`+count+`').classList.contains("copy-count-over")`)
+	if got := b.text(count); !strings.Contains(got, "longer than a phone shows well") {
+		t.Errorf("the count says %q", got)
+	}
+	b.shot("copy-count-over")
+}

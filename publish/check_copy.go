@@ -18,13 +18,50 @@ import (
 // paywall templates set the title and the call to action in large type on a 360–390 point wide
 // screen: past these lengths a title takes a third line, a subtitle a third line of small type,
 // a button label wraps or is cut inside the full-width button, and a body pushes the plans to
-// buy below the first screen. Longer copy still works; publishing only warns.
+// buy below the first screen. Longer copy still works; publishing only warns. These are the hero
+// template's limits; copyLimits has every template's.
 const (
 	MaxTitleChars    = 60  // about two lines of the title's large type
 	MaxSubtitleChars = 90  // about two lines of the subtitle's type under the title
 	MaxCTAChars      = 30  // one line inside the full-width buy button
 	MaxBodyChars     = 600 // the body's visible text (Markdown rendered); beyond it the plans scroll away
 )
+
+// copyLimits are the recommended lengths per template and field. The templates share the screen's
+// width, so a title or button holds about as many characters in each; they differ in the height
+// left for copy above the plans.
+var copyLimits = map[string]map[string]int{
+	"hero": {"title": MaxTitleChars, "subtitle": MaxSubtitleChars, "cta": MaxCTAChars, "body": MaxBodyChars},
+	// Tighter: the plans sit side by side in tall cards under a banner, leaving less height for a subtitle and body.
+	"cards": {"title": MaxTitleChars, "subtitle": 80, "cta": MaxCTAChars, "body": 400},
+	// Looser: no image, the plans are slim pills, so the copy has most of the screen.
+	"minimal": {"title": MaxTitleChars, "subtitle": 120, "cta": MaxCTAChars, "body": 900},
+}
+
+// CopyLimits is the recommended maximum of visible characters per copy field ("title",
+// "subtitle", "cta", "body") on a phone for a paywall template; the footer has none. An unknown
+// template gets the hero's limits, as it is shown with the hero's layout. The map is a copy.
+func CopyLimits(template string) map[string]int {
+	l, ok := copyLimits[template]
+	if !ok {
+		l = copyLimits["hero"]
+	}
+	out := make(map[string]int, len(l))
+	for k, v := range l {
+		out[k] = v
+	}
+	return out
+}
+
+// CopyLength is the number of characters a customer reads of a copy field's source: the body and
+// footer are rendered as Markdown first, the others are trimmed.
+func CopyLength(field, src string) int {
+	s := strings.TrimSpace(src)
+	if (field == "body" || field == "footer") && s != "" {
+		s = VisibleText(offer.Markdown(src))
+	}
+	return utf8.RuneCountInString(s)
+}
 
 // The footer has no limit: it holds the subscription terms, which must be complete, and sits
 // below the button where scrolling is expected.
@@ -33,24 +70,25 @@ const (
 type copyField struct {
 	key      string // the catalog field: "title", "cta"
 	name     string // what a marketer calls it: "call to action"
-	max      int    // the length a phone shows well; 0 for no limit
 	markdown bool   // rendered with offer.Markdown
 	get      func(catalog.CopyDoc) string
 }
 
-// copyFields are the copy's fields in the order the editor shows them.
+// copyFields are the copy's fields in the order the editor shows them. Their limits are in
+// copyLimits, by template.
 var copyFields = []copyField{
-	{key: "title", name: "title", max: MaxTitleChars, get: func(c catalog.CopyDoc) string { return c.Title }},
-	{key: "subtitle", name: "subtitle", max: MaxSubtitleChars, get: func(c catalog.CopyDoc) string { return c.Subtitle }},
-	{key: "body", name: "body text", max: MaxBodyChars, markdown: true, get: func(c catalog.CopyDoc) string { return c.Body }},
-	{key: "cta", name: "call to action", max: MaxCTAChars, get: func(c catalog.CopyDoc) string { return c.CTA }},
+	{key: "title", name: "title", get: func(c catalog.CopyDoc) string { return c.Title }},
+	{key: "subtitle", name: "subtitle", get: func(c catalog.CopyDoc) string { return c.Subtitle }},
+	{key: "body", name: "body text", markdown: true, get: func(c catalog.CopyDoc) string { return c.Body }},
+	{key: "cta", name: "call to action", get: func(c catalog.CopyDoc) string { return c.CTA }},
 	{key: "footer", name: "footer", markdown: true, get: func(c catalog.CopyDoc) string { return c.Footer }},
 }
 
 // checkCopy looks at the copy of the paywalls that live campaigns show. Errors: the default
 // language's title or call to action is empty (or the language has no copy at all); a Markdown
 // field whose source is not empty shows nothing once rendered. Warnings: a language lacks a
-// field the default language has; a field is longer than a phone shows well.
+// field the default language has; a field is longer than a phone shows well
+// with the paywall's template (CopyLimits).
 func checkCopy(f *catalog.File) (errs, warnings []Issue) {
 	shown := map[string]bool{}
 	for _, c := range f.Campaigns {
@@ -68,6 +106,7 @@ func checkCopy(f *catalog.File) (errs, warnings []Issue) {
 		add := func(list *[]Issue, format string, args ...any) {
 			*list = append(*list, Issue{Entity: "paywall", Ref: pw.Ref, Name: pw.Name, Message: fmt.Sprintf(format, args...)})
 		}
+		limits := CopyLimits(pw.Template)
 		def := pw.DefaultLocale
 		defCopy, hasDefault := pw.Copy[def]
 		if !hasDefault {
@@ -107,9 +146,9 @@ func checkCopy(f *catalog.File) (errs, warnings []Issue) {
 							LanguageName(l), fd.name)
 					}
 				}
-				if n := utf8.RuneCountInString(shownText); fd.max > 0 && n > fd.max {
+				if n := utf8.RuneCountInString(shownText); limits[fd.key] > 0 && n > limits[fd.key] {
 					add(&warnings, "the %s %s is %d characters; a phone shows about %d well, so it may wrap or be cut.",
-						LanguageName(l), fd.name, n, fd.max)
+						LanguageName(l), fd.name, n, limits[fd.key])
 				}
 				if hasDefault && l != def && strings.TrimSpace(src) == "" && strings.TrimSpace(fd.get(defCopy)) != "" {
 					lacks = append(lacks, fd.name)

@@ -98,10 +98,12 @@ func TestPublishCheckCopyWarnings(t *testing.T) {
 		// Only the text a customer reads counts: the link's address and the Markdown do not.
 		c.Body = "**" + strings.Repeat("b", publish.MaxBodyChars-6) + "** [Terms](https://calmsky.example.com/a/very/long/path/to/the/terms)"
 	})
+	// Yearly focus uses the cards template, whose body limit is tighter than the hero's.
+	cards := publish.CopyLimits("cards")
 	editCopy(t, f, "yearly-focus", "en", func(c *catalog.CopyDoc) {
-		c.Title = strings.Repeat("t", publish.MaxTitleChars)
-		c.CTA = strings.Repeat("c", publish.MaxCTAChars)
-		c.Body = strings.Repeat("b", publish.MaxBodyChars+1)
+		c.Title = strings.Repeat("t", cards["title"])
+		c.CTA = strings.Repeat("c", cards["cta"])
+		c.Body = strings.Repeat("b", cards["body"]+1)
 	})
 	errs, warnings := publish.Check(f, now)
 	if len(errs) > 0 {
@@ -114,7 +116,7 @@ func TestPublishCheckCopyWarnings(t *testing.T) {
 		`Paywall "Spring offer": the English title is 61 characters; a phone shows about 60 well, so it may wrap or be cut.`,
 		`Paywall "Spring offer": the English subtitle is 91 characters; a phone shows about 90 well, so it may wrap or be cut.`,
 		`Paywall "Spring offer": the English call to action is 31 characters; a phone shows about 30 well, so it may wrap or be cut.`,
-		`Paywall "Yearly focus": the English body text is 601 characters; a phone shows about 600 well, so it may wrap or be cut.`,
+		`Paywall "Yearly focus": the English body text is 401 characters; a phone shows about 400 well, so it may wrap or be cut.`,
 	}
 	for _, w := range want {
 		if !strings.Contains(got, w) {
@@ -238,6 +240,75 @@ func TestPublishLanguageName(t *testing.T) {
 		"zh_Hant": "Chinese (zh_Hant)", "EN": "English", "xx": "xx"} {
 		if got := publish.LanguageName(locale); got != want {
 			t.Errorf("LanguageName(%q) = %q, want %q", locale, got, want)
+		}
+	}
+}
+
+func TestPublishCopyLimitsPerTemplate(t *testing.T) {
+	for tmpl, want := range map[string]map[string]int{
+		"hero":    {"title": 60, "subtitle": 90, "cta": 30, "body": 600},
+		"cards":   {"title": 60, "subtitle": 80, "cta": 30, "body": 400},
+		"minimal": {"title": 60, "subtitle": 120, "cta": 30, "body": 900},
+		"unknown": {"title": 60, "subtitle": 90, "cta": 30, "body": 600}, // shown with the hero's layout
+	} {
+		got := publish.CopyLimits(tmpl)
+		if len(got) != len(want) {
+			t.Errorf("%s: %v, want %v (the footer has no limit)", tmpl, got, want)
+		}
+		for field, n := range want {
+			if got[field] != n {
+				t.Errorf("%s %s: %d, want %d", tmpl, field, got[field], n)
+			}
+		}
+	}
+	if h := publish.CopyLimits("hero"); h["title"] != publish.MaxTitleChars || h["subtitle"] != publish.MaxSubtitleChars ||
+		h["cta"] != publish.MaxCTAChars || h["body"] != publish.MaxBodyChars {
+		t.Errorf("hero limits %v differ from the Max constants", h)
+	}
+	publish.CopyLimits("hero")["title"] = 1 // a copy: changing it changes nothing
+	if publish.CopyLimits("hero")["title"] != 60 {
+		t.Error("CopyLimits returned the shared table")
+	}
+}
+
+func TestPublishCopyWarningUsesTheTemplatesLimit(t *testing.T) {
+	// The same 500-character body: over the cards limit, under the hero's and the minimal's.
+	body := strings.Repeat("b", 500)
+	for _, tc := range []struct {
+		template string
+		want     string
+	}{
+		{"hero", ""},
+		{"minimal", ""},
+		{"cards", `Paywall "Spring offer": the English body text is 500 characters; a phone shows about 400 well, so it may wrap or be cut.`},
+	} {
+		t.Run(tc.template, func(t *testing.T) {
+			f := demoFile(t)
+			paywall(t, f, "spring").Template = tc.template
+			editCopy(t, f, "spring", "en", func(c *catalog.CopyDoc) { c.Body = body })
+			_, warnings := publish.Check(f, now)
+			got := messages(warnings)
+			if tc.want == "" && strings.Contains(got, "body text is 500") {
+				t.Errorf("%s warns about a 500-character body:\n%s", tc.template, got)
+			}
+			if tc.want != "" && !strings.Contains(got, tc.want) {
+				t.Errorf("warnings lack\n%s\nin\n%s", tc.want, got)
+			}
+		})
+	}
+}
+
+func TestPublishCopyLength(t *testing.T) {
+	for _, tc := range []struct {
+		field, src string
+		want       int
+	}{
+		{"title", "  Héllo  ", 5},
+		{"body", "**Hi** [there](https://example.com/long)", 8},
+		{"cta", "", 0},
+	} {
+		if got := publish.CopyLength(tc.field, tc.src); got != tc.want {
+			t.Errorf("CopyLength(%q, %q) = %d, want %d", tc.field, tc.src, got, tc.want)
 		}
 	}
 }

@@ -75,3 +75,12 @@ func uiText(locale, key string) string {
 	}
 	return paywallUI["en"][key]
 }
+
+// copyFieldKey is the field of a copy form field's name: "body" for "copy[en][body]".
+func copyFieldKey(name string) string {
+	name = strings.TrimSuffix(name, "]")
+	if i := strings.LastIndex(name, "["); i >= 0 {
+		return name[i+1:]
+	}
+	return name
+}
