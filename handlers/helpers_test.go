@@ -33,7 +33,8 @@ const (
 // testServer is the real handler stack on an httptest server, over a fresh database.
 type testServer struct {
 	*httptest.Server
-	st *store.Store
+	st   *store.Store
+	path string // the database file
 }
 
 // newTestServer opens a fresh SQLite file in t.TempDir() (migrated by store.Open) and serves
@@ -47,7 +48,8 @@ func newTestServer(t *testing.T) *testServer {
 func newTestServerWith(t *testing.T, setup func(h *handlers.Handler)) *testServer {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "nami.db"))
+	path := filepath.Join(t.TempDir(), "nami.db")
+	st, err := store.Open(ctx, path)
 	if err != nil {
 		t.Fatalf("store.Open: %v", err)
 	}
@@ -67,7 +69,7 @@ func newTestServerWith(t *testing.T, setup func(h *handlers.Handler)) *testServe
 	}
 	srv.Start()
 	t.Cleanup(srv.Close) // runs before st.Close: cleanups run last-in first-out
-	return &testServer{Server: srv, st: st}
+	return &testServer{Server: srv, st: st, path: path}
 }
 
 // testLog sends the server's warnings and errors (a 500's cause) to the test log.

@@ -5,18 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/labstack/echo/v4"
-
-	"nami/handlers"
 	"nami/store"
 )
 
@@ -24,29 +18,13 @@ import (
 // that read the sessions table as someone with a copy of the file would.
 func newTestServerDB(t *testing.T) (*testServer, *sql.DB) {
 	t.Helper()
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "nami.db")
-	st, err := store.Open(ctx, path)
-	if err != nil {
-		t.Fatalf("store.Open: %v", err)
-	}
-	t.Cleanup(func() { st.Close() })
-	log := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	h, err := handlers.New(ctx, st, log)
-	if err != nil {
-		t.Fatalf("handlers.New: %v", err)
-	}
-	e := echo.New()
-	e.HideBanner, e.HidePort = true, true
-	h.Routes(e)
-	srv := httptest.NewServer(e)
-	t.Cleanup(srv.Close)
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
+	ts := newTestServer(t)
+	db, err := sql.Open("sqlite", "file:"+ts.path+"?_pragma=busy_timeout(10000)")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return &testServer{Server: srv, st: st}, db
+	return ts, db
 }
 
 func sessionRows(t *testing.T, db *sql.DB) int {

@@ -29,23 +29,5 @@ func (t *Tx) Audit(ctx context.Context, e AuditEntry) error {
 
 // AuditLog returns the newest entries first, at most limit of them.
 func (s Reader) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {
-	rows, err := s.q.QueryContext(ctx, `SELECT at, user_email, app_slug, action, entity, ref, detail
-		FROM audit_log ORDER BY id DESC LIMIT ?`, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store.AuditLog: %w", err)
-	}
-	defer rows.Close()
-	var out []AuditEntry
-	for rows.Next() {
-		var e AuditEntry
-		var at string
-		if err := rows.Scan(&at, &e.UserEmail, &e.AppSlug, &e.Action, &e.Entity, &e.Ref, &e.Detail); err != nil {
-			return nil, fmt.Errorf("store.AuditLog: %w", err)
-		}
-		if e.At, err = parseTime(at); err != nil {
-			return nil, fmt.Errorf("store.AuditLog: %w", err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return s.AuditEntries(ctx, AuditFilter{Limit: limit})
 }
