@@ -390,49 +390,29 @@ func pValueText(p *float64) string {
 	return fmt.Sprintf("%.4f", *p)
 }
 
-// revenueLines writes an arm's revenue one currency per line: "EUR 54.99", "USD 69.98".
+// revenueLines writes an arm's revenue (decimal strings) one currency per line: "EUR 54.99".
 func revenueLines(rev map[string]string) []string {
-	if len(rev) == 0 {
+	units := map[string]int64{}
+	for c, amount := range rev {
+		u, err := results.ParseAmount(amount)
+		if err != nil {
+			return []string{c + " " + amount} // not from Compute: shown as it is
+		}
+		units[c] = u
+	}
+	return revenueUnitLines(units)
+}
+
+// revenueUnitLines writes revenue in units one currency per line, or "–" when there is none.
+func revenueUnitLines(rev map[string]int64) []string {
+	var lines []string
+	for _, c := range Currencies(rev) {
+		lines = append(lines, money(c, rev[c]))
+	}
+	if len(lines) == 0 {
 		return []string{"–"}
 	}
-	return strings.Split(revenueText(rev), " · ")
-}
-
-// revenueUnitLines is revenueLines for sums in units.
-func revenueUnitLines(rev map[string]int64) []string {
-	return strings.Split(revenueUnitsText(rev), " · ")
-}
-
-func revenueText(rev map[string]string) string {
-	if len(rev) == 0 {
-		return "–"
-	}
-	var curs []string
-	for c := range rev {
-		curs = append(curs, c)
-	}
-	sort.Strings(curs)
-	var parts []string
-	for _, c := range curs {
-		units, err := results.ParseAmount(rev[c])
-		if err != nil {
-			parts = append(parts, c+" "+rev[c])
-			continue
-		}
-		parts = append(parts, money(c, units))
-	}
-	return strings.Join(parts, " · ")
-}
-
-func revenueUnitsText(rev map[string]int64) string {
-	var parts []string
-	for _, c := range Currencies(rev) {
-		parts = append(parts, money(c, rev[c]))
-	}
-	if len(parts) == 0 {
-		return "–"
-	}
-	return strings.Join(parts, " · ")
+	return lines
 }
 
 // barWidth is an arm's conversion rate as a share of the best arm's, for the table's bars.
