@@ -66,7 +66,7 @@ func (a *applier) upsertPaywalls(ctx context.Context) error {
 // and the hero image (nil when there is none) addressed by its hash.
 func (a *applier) paywall(doc PaywallDoc, productIDs map[string]int64) (store.Paywall, *store.Image, error) {
 	p := store.Paywall{AppID: a.app.ID, Ref: doc.Ref, Name: doc.Name, Template: doc.Template, DefaultLocale: doc.DefaultLocale,
-		Theme: store.Theme{Accent: doc.Theme.Accent, Background: doc.Theme.Background, Text: doc.Theme.Text}, UpdatedBy: a.actor}
+		Theme: storeTheme(doc.Theme), UpdatedBy: a.actor}
 	for locale, c := range doc.Copy {
 		p.Copy = append(p.Copy, store.Copy{Locale: locale, Title: c.Title, Subtitle: c.Subtitle, Body: c.Body, CTA: c.CTA, Footer: c.Footer})
 	}
@@ -88,6 +88,15 @@ func (a *applier) paywall(doc PaywallDoc, productIDs map[string]int64) (store.Pa
 	}
 	p.HeroImage = store.ImageHash(data)
 	return p, &store.Image{ContentType: info.ContentType, Width: info.Width, Height: info.Height, Data: data}, nil
+}
+
+// storeTheme is a theme as stored: a dark palette only when the file has one.
+func storeTheme(t ThemeDoc) store.Theme {
+	out := store.Theme{Accent: t.Accent, Background: t.Background, Text: t.Text}
+	if t.Dark != nil {
+		out.Dark = store.Palette{Accent: t.Dark.Accent, Background: t.Dark.Background, Text: t.Dark.Text}
+	}
+	return out
 }
 
 // putImage stores img unless it is nil; an image already stored is left as it is. Images are

@@ -379,3 +379,55 @@ func TestApplyKeyClashMessage(t *testing.T) {
 		t.Errorf("the failed apply left app copycat behind: %v", err)
 	}
 }
+
+// A dark palette is stored beside the light one, exported only where there is one, and comes back
+// unchanged; dropping it from the file removes it.
+func TestDarkPaletteRoundTrip(t *testing.T) {
+	f := &File{Format: Format, App: AppDoc{Slug: "night", Name: "Night"},
+		Paywalls: []PaywallDoc{
+			{Ref: "evening", Name: "With dark", Template: "hero", DefaultLocale: "en",
+				Theme: ThemeDoc{Accent: "#7C3AED", Background: "#FFFFFF", Text: "#1E1B4B",
+					Dark: &PaletteDoc{Accent: "#A78BFA", Background: "#120E24", Text: "#edE9FE"}},
+				Copy: map[string]CopyDoc{"en": {Title: "Hi", CTA: "Go"}}},
+			{Ref: "light", Name: "Light only", Template: "cards", DefaultLocale: "en",
+				Theme: ThemeDoc{Accent: "#0F766E", Background: "#F0FDFA", Text: "#134E4A"},
+				Copy:  map[string]CopyDoc{"en": {Title: "Hi", CTA: "Go"}}},
+		}}
+	s, path := openStore(t)
+	mustApply(t, s, f)
+	app, err := s.AppBySlug(context.Background(), "night")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw, err := s.Paywall(context.Background(), app.ID, "evening")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (store.Palette{Accent: "#A78BFA", Background: "#120E24", Text: "#edE9FE"}); pw.Theme.Dark != want {
+		t.Errorf("stored dark palette %+v, want %+v", pw.Theme.Dark, want)
+	}
+	got := mustExport(t, s, "night")
+	assertSameCatalog(t, got, f)
+	var buf strings.Builder
+	if err := Encode(&buf, got); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(buf.String(), `"dark": {`); n != 1 {
+		t.Errorf(`the export has %d "dark" palettes, want 1 (none for the light-only paywall):\n%s`, n, buf.String())
+	}
+	before := dumpDB(t, path, "audit_log")
+	if res := mustApply(t, s, got); res != (Result{App: "night"}) {
+		t.Errorf("applying the export changed something: %+v", res)
+	}
+	if after := dumpDB(t, path, "audit_log"); after != before {
+		t.Errorf("applying the export changed the database")
+	}
+
+	got.Paywalls[0].Theme.Dark = nil
+	if res := mustApply(t, s, got); res != (Result{App: "night", Updated: 1}) {
+		t.Errorf("dropping the dark palette: %+v, want 1 updated", res)
+	}
+	if again := mustExport(t, s, "night"); again.Paywalls[0].Theme.Dark != nil {
+		t.Errorf("the dark palette survived its removal: %+v", again.Paywalls[0].Theme.Dark)
+	}
+}

@@ -72,8 +72,17 @@ type PaywallDoc struct {
 	Products      []PaywallProductDoc `json:"products"`
 }
 
-// ThemeDoc is a paywall's colours, each "#RRGGBB".
+// ThemeDoc is a paywall's colours, each "#RRGGBB". Dark, when present, is the palette devices
+// in a dark appearance see instead.
 type ThemeDoc struct {
+	Accent     string      `json:"accent"`
+	Background string      `json:"background"`
+	Text       string      `json:"text"`
+	Dark       *PaletteDoc `json:"dark,omitempty"`
+}
+
+// PaletteDoc is the palette of a paywall's dark appearance, each colour "#RRGGBB".
+type PaletteDoc struct {
 	Accent     string `json:"accent"`
 	Background string `json:"background"`
 	Text       string `json:"text"`

@@ -63,6 +63,15 @@ func Export(ctx context.Context, r store.Reader, slug string) (*File, error) {
 	return f, nil
 }
 
+// ExportTheme is a stored theme as the catalog file writes it: "dark" only when it has a dark palette.
+func ExportTheme(t store.Theme) ThemeDoc {
+	out := ThemeDoc{Accent: t.Accent, Background: t.Background, Text: t.Text}
+	if t.HasDark() {
+		out.Dark = &PaletteDoc{Accent: t.Dark.Accent, Background: t.Dark.Background, Text: t.Dark.Text}
+	}
+	return out
+}
+
 // exportPaywalls writes each paywall with its products in their order and its hero image as
 // a data URI of the stored bytes, so that applying the export stores the same image.
 func exportPaywalls(ctx context.Context, r store.Reader, appID int64) ([]PaywallDoc, error) {
@@ -73,7 +82,7 @@ func exportPaywalls(ctx context.Context, r store.Reader, appID int64) ([]Paywall
 	out := make([]PaywallDoc, 0, len(paywalls))
 	for _, p := range paywalls {
 		doc := PaywallDoc{Ref: p.Ref, Name: p.Name, Template: p.Template, DefaultLocale: p.DefaultLocale,
-			Theme:    ThemeDoc{Accent: p.Theme.Accent, Background: p.Theme.Background, Text: p.Theme.Text},
+			Theme:    ExportTheme(p.Theme),
 			Copy:     make(map[string]CopyDoc, len(p.Copy)),
 			Products: make([]PaywallProductDoc, 0, len(p.Products))}
 		if p.HeroImage != "" {

@@ -46,6 +46,8 @@ func TestParseReportsShapeProblemsWithPaths(t *testing.T) {
 		{"highlighted as a string", `{"paywalls": [{"products": [{"highlighted": "yes"}]}]}`, "paywalls[0].products[0].highlighted: expected true or false, got a string"},
 		{"time as a number", `{"campaigns": [{"starts_at": 1764547200}]}`, "campaigns[0].starts_at: expected a string, got a number"},
 		{"fractional weight", `{"campaigns": [{"variants": [{"weight": 33.3}]}]}`, "campaigns[0].variants[0].weight: expected a whole number, got 33.3"},
+		{"unknown dark palette field", `{"paywalls": [{"theme": {"dark": {"accent": "#FFFFFF", "txt": "#000000"}}}]}`, `paywalls[0].theme.dark: unknown field "txt"`},
+		{"dark palette as a string", `{"paywalls": [{"theme": {"dark": "black"}}]}`, "paywalls[0].theme.dark: expected an object, got a string"},
 		{"values as a string", `{"campaigns": [{"audience": {"conditions": [{"values": "US"}]}}]}`, "campaigns[0].audience.conditions[0].values: expected a list, got a string"},
 	}
 	for _, tt := range tests {
@@ -63,12 +65,12 @@ func TestParseReportsShapeProblemsWithPaths(t *testing.T) {
 
 func TestParseAcceptsNullLists(t *testing.T) {
 	f, err := Parse(strings.NewReader(`{"format": "nami.catalog/v1", "app": {"slug": "a", "name": "A"}, "platforms": null,
-		"products": [{"platform": "ios", "sku": "x", "entitlements": null}], "paywalls": [{"copy": null, "products": null}],
+		"products": [{"platform": "ios", "sku": "x", "entitlements": null}], "paywalls": [{"copy": null, "products": null, "theme": {"dark": null}}],
 		"campaigns": [{"starts_at": null, "ends_at": null, "audience": {"conditions": null}, "variants": null}]}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.Platforms != nil || f.Products[0].Entitlements != nil || len(f.Paywalls) != 1 || f.Paywalls[0].Copy != nil ||
+	if f.Platforms != nil || f.Products[0].Entitlements != nil || len(f.Paywalls) != 1 || f.Paywalls[0].Copy != nil || f.Paywalls[0].Theme.Dark != nil ||
 		len(f.Campaigns) != 1 || f.Campaigns[0].StartsAt != nil || f.Campaigns[0].Audience.Conditions != nil {
 		t.Errorf("Parse = %+v", f)
 	}

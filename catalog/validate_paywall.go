@@ -40,12 +40,18 @@ func (v *validation) paywalls(docs []PaywallDoc, platforms, products map[string]
 		v.check(at+".theme.accent", offer.CheckColor(p.Theme.Accent))
 		v.check(at+".theme.background", offer.CheckColor(p.Theme.Background))
 		v.check(at+".theme.text", offer.CheckColor(p.Theme.Text))
+		if d := p.Theme.Dark; d != nil {
+			v.check(at+".theme.dark.accent", offer.CheckColor(d.Accent))
+			v.check(at+".theme.dark.background", offer.CheckColor(d.Background))
+			v.check(at+".theme.dark.text", offer.CheckColor(d.Text))
+		}
 		if p.HeroImage != "" {
 			if _, _, err := offer.ParseDataURI(p.HeroImage); err != nil {
 				v.check(at+".hero_image", err)
 			}
 		}
 		v.copy(at+".copy", p.Copy)
+		v.problems = append(v.problems, TokenProblems(at, p)...)
 		v.paywallProducts(at, p.Products, platforms, products)
 	}
 	return named

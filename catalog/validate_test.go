@@ -191,6 +191,14 @@ func TestValidateRules(t *testing.T) {
 		{"accent", func(f *File) { f.Paywalls[0].Theme.Accent = "purple" }, "paywalls[0].theme.accent", msg(offer.CheckColor("purple"))},
 		{"background without #", func(f *File) { f.Paywalls[0].Theme.Background = "FFFFFF" }, "paywalls[0].theme.background", msg(offer.CheckColor("FFFFFF"))},
 		{"text colour missing", func(f *File) { f.Paywalls[1].Theme.Text = "" }, "paywalls[1].theme.text", msg(offer.CheckColor(""))},
+		{"dark text colour", func(f *File) {
+			f.Paywalls[1].Theme.Dark = &PaletteDoc{Accent: "#A78BFA", Background: "#120E24", Text: "tan"}
+		}, "paywalls[1].theme.dark.text", msg(offer.CheckColor("tan"))},
+		{"dark accent in short form", func(f *File) {
+			f.Paywalls[0].Theme.Dark = &PaletteDoc{Accent: "#fff", Background: "#120E24", Text: "#EDE9FE"}
+		}, "paywalls[0].theme.dark.accent", msg(offer.CheckColor("#fff"))},
+		{"dark palette left empty", func(f *File) { f.Paywalls[0].Theme.Dark = &PaletteDoc{Accent: "#A78BFA", Text: "#EDE9FE"} },
+			"paywalls[0].theme.dark.background", msg(offer.CheckColor(""))},
 		{"svg image", func(f *File) { f.Paywalls[0].HeroImage = "data:image/svg+xml;base64,PHN2Zy8+" }, "paywalls[0].hero_image",
 			uriMsg("data:image/svg+xml;base64,PHN2Zy8+")},
 		{"svg disguised as png", func(f *File) { f.Paywalls[0].HeroImage = "data:image/png;base64,PHN2Zy8+" }, "paywalls[0].hero_image",

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -21,6 +22,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"nami/handlers"
+	"nami/publish"
+	"nami/sdkapi"
 	"nami/store"
 )
 
@@ -73,6 +76,53 @@ func startServer(t *testing.T) (*httptest.Server, *store.Store) {
 		}
 	})
 	return srv, st
+}
+
+// sdkServer is the control center and the SDK API over a fresh database holding the demo
+// catalog, published once, combined as `nami serve` runs them. The server's log is shown when
+// the test fails.
+type sdkServer struct {
+	st      *store.Store
+	sdk     *sdkapi.Server
+	app     store.App
+	handler http.Handler
+}
+
+func newSDKServer(t *testing.T) *sdkServer {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "nami.db"))
+	if err != nil {
+		t.Fatalf("store.Open: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	a := applyDemoCatalog(t, st)
+	if _, err := publish.Publish(ctx, st, a.Slug, "demo@example.com", "Demo catalog"); err != nil {
+		t.Fatal(err)
+	}
+	var logBuf syncBuffer
+	log := slog.New(slog.NewTextHandler(&logBuf, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	h, err := handlers.New(ctx, st, log)
+	if err != nil {
+		t.Fatalf("handlers.New: %v", err)
+	}
+	sdk, err := sdkapi.New(ctx, st, log, sdkapi.Options{})
+	if err != nil {
+		t.Fatalf("sdkapi.New: %v", err)
+	}
+	h.OnPublish(sdk.Refresh)
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	h.Routes(e)
+	t.Cleanup(func() { // runs after the cleanups of the servers the test puts in front
+		if err := sdk.Close(context.Background()); err != nil {
+			t.Errorf("sdk.Close: %v", err)
+		}
+		if t.Failed() && logBuf.Len() > 0 {
+			t.Logf("server log:\n%s", logBuf.String())
+		}
+	})
+	return &sdkServer{st: st, sdk: sdk, app: a, handler: sdkapi.Combine(sdk, e)}
 }
 
 // syncBuffer is a bytes.Buffer that the server's goroutines can write to.

@@ -432,14 +432,15 @@ func sameVariants(a, b []store.CampaignVariant) bool {
 }
 
 // sentence turns an engine message ("weights add up to 90; they must add up to 100"), written to
-// follow a path in the catalog's errors, into a sentence to show beside a form field.
+// follow a path in the catalog's errors, or an offer message ("unknown token {{product.prize}};
+// did you mean {{product.price}}?"), into a sentence to show beside a form field.
 func sentence(msg string) string {
 	r, size := utf8.DecodeRuneInString(msg)
 	if size == 0 {
 		return msg
 	}
 	msg = string(unicode.ToUpper(r)) + msg[size:]
-	if !strings.HasSuffix(msg, ".") {
+	if !strings.HasSuffix(msg, ".") && !strings.HasSuffix(msg, "?") {
 		msg += "."
 	}
 	return msg

@@ -140,6 +140,14 @@ func (l *changeList) text(name, before, after string) {
 	}
 }
 
+// darkText is a colour of a theme's dark palette as the history shows it: "none" without one.
+func darkText(t store.Theme, c string) string {
+	if !t.HasDark() {
+		return "none"
+	}
+	return c
+}
+
 // paywallChanges lists what differs between two versions of a paywall, copy fields as word diffs.
 func paywallChanges(a, b store.PaywallBody) []views.HistoryChange {
 	var l changeList
@@ -149,6 +157,9 @@ func paywallChanges(a, b store.PaywallBody) []views.HistoryChange {
 	l.field("accent colour", a.Theme.Accent, b.Theme.Accent)
 	l.field("background colour", a.Theme.Background, b.Theme.Background)
 	l.field("text colour", a.Theme.Text, b.Theme.Text)
+	l.field("dark accent colour", darkText(a.Theme, a.Theme.Dark.Accent), darkText(b.Theme, b.Theme.Dark.Accent))
+	l.field("dark background colour", darkText(a.Theme, a.Theme.Dark.Background), darkText(b.Theme, b.Theme.Dark.Background))
+	l.field("dark text colour", darkText(a.Theme, a.Theme.Dark.Text), darkText(b.Theme, b.Theme.Dark.Text))
 	l.field("image", imageText(a.HeroImage), imageText(b.HeroImage))
 	locales := func(p store.PaywallBody) string {
 		var out []string

@@ -34,6 +34,7 @@ const (
 // editorState is what the editor knows beyond the paywall itself.
 type editorState struct {
 	tab, previewPlatform, previewLocale, previewDevice string
+	previewAppearance                                  string // "light" or "dark"
 	errors                                             map[string]string
 	conflict, imageError, shareURL, shareQR            string
 	dirty                                              bool
@@ -47,6 +48,13 @@ func readDraft(f views.Form, saved store.Paywall, idx map[string]store.Product, 
 	d.Template = f.Get("template")
 	d.DefaultLocale = f.Get("default_locale")
 	d.Theme = store.Theme{Accent: trimmed(f, "theme[accent]"), Background: trimmed(f, "theme[background]"), Text: trimmed(f, "theme[text]")}
+	if _, ok := f.Values["theme[dark][accent]"]; ok { // the editor shows the dark palette's fields only when there is one
+		d.Theme.Dark = store.Palette{Accent: trimmed(f, "theme[dark][accent]"), Background: trimmed(f, "theme[dark][background]"),
+			Text: trimmed(f, "theme[dark][text]")}
+		if !d.Theme.HasDark() { // all three emptied: still a palette being edited, which the checks below refuse
+			d.Theme.Dark.Accent = " "
+		}
+	}
 	d.Version = formVersion(f)
 	d.Copy = nil
 	for _, loc := range f.Values["locales"] {
@@ -87,8 +95,8 @@ func validateDraft(d store.Paywall, errs map[string]string) {
 	if !knownTemplate(d.Template) {
 		errs["template"] = "Choose hero, cards or minimal."
 	}
-	for field, val := range map[string]string{"theme[accent]": d.Theme.Accent, "theme[background]": d.Theme.Background, "theme[text]": d.Theme.Text} {
-		if err := offer.CheckColor(val); err != nil {
+	for field, val := range themeFields(d.Theme) {
+		if err := offer.CheckColor(strings.TrimSpace(val)); err != nil {
 			errs[field] = err.Error()
 		}
 	}
@@ -105,6 +113,10 @@ func validateDraft(d store.Paywall, errs map[string]string) {
 			}
 		}
 	}
+	offered := map[string]int{} // products per platform, for token positions
+	for _, pp := range d.Products {
+		offered[pp.PlatformRef]++
+	}
 	for _, c := range d.Copy {
 		if err := offer.CheckLocale(c.Locale); err != nil {
 			errs["copy"] = c.Locale + ": " + err.Error()
@@ -115,6 +127,8 @@ func validateDraft(d store.Paywall, errs map[string]string) {
 		}{{"title", c.Title, maxTitle}, {"subtitle", c.Subtitle, maxSubtitle}, {"body", c.Body, maxBody}, {"cta", c.CTA, maxCTA}, {"footer", c.Footer, maxFooter}} {
 			if n := utf8.RuneCountInString(lim.val); n > lim.max {
 				errs[views.CopyFieldName(c.Locale, lim.field)] = fmt.Sprintf("Use at most %d characters (now %d).", lim.max, n)
+			} else if err := offer.CheckTokens(lim.val, offered); err != nil {
+				errs[views.CopyFieldName(c.Locale, lim.field)] = sentence(err.Error())
 			}
 		}
 	}
@@ -133,8 +147,45 @@ func validateDraft(d store.Paywall, errs map[string]string) {
 		seen[k] = true
 		if utf8.RuneCountInString(pp.Badge) > maxBadge {
 			errs[views.ProductFieldName(i, "badge")] = fmt.Sprintf("Use at most %d characters.", maxBadge)
+		} else if err := offer.CheckTokens(pp.Badge, map[string]int{pp.PlatformRef: offered[pp.PlatformRef]}); err != nil {
+			errs[views.ProductFieldName(i, "badge")] = sentence(err.Error())
 		}
 	}
+}
+
+// themeFields maps the editor's colour fields to the theme's colours, the dark palette's only when it has one.
+func themeFields(t store.Theme) map[string]string {
+	m := map[string]string{"theme[accent]": t.Accent, "theme[background]": t.Background, "theme[text]": t.Text}
+	if t.HasDark() {
+		m["theme[dark][accent]"], m["theme[dark][background]"], m["theme[dark][text]"] = t.Dark.Accent, t.Dark.Background, t.Dark.Text
+	}
+	return m
+}
+
+// defaultDark is the dark palette the editor starts from: a near-black background and light text,
+// keeping the light accent (the contrast warnings say if its button label reads poorly).
+func defaultDark(t store.Theme) store.Palette {
+	accent := t.Accent
+	if offer.CheckColor(accent) != nil {
+		accent = defaultTheme.Accent
+	}
+	return store.Palette{Accent: accent, Background: "#111827", Text: "#F9FAFB"}
+}
+
+// contrastWarnings are the WCAG AA warnings of a draft's palettes, keyed by the field they show
+// beside: text on the background by the text colour, the button's label by the accent.
+func contrastWarnings(t store.Theme) map[string]string {
+	out := map[string]string{}
+	add := func(prefix, accent, bg, text string) {
+		for _, w := range offer.PaletteWarnings(accent, bg, text) {
+			out[prefix+w.Field+"]"] = w.Message
+		}
+	}
+	add("theme[", t.Accent, t.Background, t.Text)
+	if t.HasDark() {
+		add("theme[dark][", t.Dark.Accent, t.Dark.Background, t.Dark.Text)
+	}
+	return out
 }
 
 // applyOp performs an editor action on the unsaved draft: tabs, languages and the product list.
@@ -167,6 +218,16 @@ func applyOp(d *store.Paywall, st *editorState, f views.Form, idx map[string]sto
 			d.Copy = slices.DeleteFunc(d.Copy, func(c store.Copy) bool { return c.Locale == arg })
 			st.dirty = true
 		}
+	case "add_dark":
+		if !d.Theme.HasDark() {
+			d.Theme.Dark = defaultDark(d.Theme)
+			st.dirty = true
+		}
+		st.previewAppearance = "dark"
+	case "remove_dark":
+		d.Theme.Dark = store.Palette{}
+		st.previewAppearance = "light"
+		st.dirty = true
 	case "add_product":
 		key := f.Get("add_product")
 		if pr, ok := idx[key]; ok && !slices.ContainsFunc(d.Products, func(p store.PaywallProduct) bool { return productKey(p.PlatformRef, p.SKU) == key }) {
@@ -207,7 +268,9 @@ func editorView(slug string, d store.Paywall, st editorState, products []store.P
 	idx := productIndex(products)
 	names := map[string]string{}
 	v := views.PaywallEditor{Slug: slug, Ref: d.Ref, Version: d.Version, Name: d.Name, Template: d.Template, DefaultLocale: d.DefaultLocale,
-		Accent: d.Theme.Accent, Background: d.Theme.Background, Text: d.Theme.Text, Errors: st.errors, Conflict: st.conflict,
+		Accent: d.Theme.Accent, Background: d.Theme.Background, Text: d.Theme.Text, HasDark: d.Theme.HasDark(),
+		DarkAccent: strings.TrimSpace(d.Theme.Dark.Accent), DarkBackground: d.Theme.Dark.Background, DarkText: d.Theme.Dark.Text,
+		Warnings: contrastWarnings(d.Theme), Errors: st.errors, Conflict: st.conflict,
 		ImageError: st.imageError, Dirty: st.dirty, Updated: d.UpdatedAt.Format("2 Jan 2006 15:04 MST"), UpdatedBy: d.UpdatedBy, ShareURL: st.shareURL, ShareQR: st.shareQR}
 	if v.Errors == nil {
 		v.Errors = map[string]string{}
@@ -245,6 +308,10 @@ func editorView(slug string, d store.Paywall, st editorState, products []store.P
 	}
 	v.Screen = draftScreen(d, st, idx, platforms)
 	v.PreviewPlatform, v.PreviewLocale, v.PreviewDevice = previewPlatform(d, platforms, st.previewPlatform), v.Screen.Locale, v.Screen.Device
+	v.PreviewAppearance = v.Screen.Appearance
+	if st.previewLocale == views.LongestCopy && len(d.Copy) > 1 {
+		v.PreviewLocale = views.LongestCopy
+	}
 	return v
 }
 
@@ -268,13 +335,18 @@ func draftScreen(d store.Paywall, st editorState, idx map[string]store.Product, 
 	if locale == "" {
 		locale = activeTab(d, st.tab)
 	}
-	return buildScreen(d, idx, previewPlatform(d, platforms, st.previewPlatform), locale, st.previewDevice)
+	s := buildScreen(d, idx, previewPlatform(d, platforms, st.previewPlatform), locale, st.previewDevice)
+	s.Appearance = "light" // the preview shows one palette at a time, whatever the marketer's own system prefers
+	if st.previewAppearance == "dark" && s.Dark != nil {
+		s.Appearance = "dark"
+	}
+	return s
 }
 
 // previewState reads the preview selectors and the open tab from a form.
 func previewState(f views.Form) editorState {
 	return editorState{tab: f.Get("tab"), previewPlatform: f.Get("preview_platform"), previewLocale: f.Get("preview_locale"),
-		previewDevice: f.Get("preview_device"), errors: map[string]string{}}
+		previewDevice: f.Get("preview_device"), previewAppearance: f.Get("preview_appearance"), errors: map[string]string{}}
 }
 
 func (h *Handler) renderEditor(c echo.Context, status int, d store.Paywall, st editorState) error {
@@ -297,7 +369,7 @@ func (h *Handler) PaywallEditor(c echo.Context) error {
 		return err
 	}
 	st := editorState{errors: map[string]string{}, previewPlatform: c.QueryParam("platform"), previewLocale: c.QueryParam("locale"),
-		previewDevice: c.QueryParam("device"), shareURL: c.QueryParam("shared")}
+		previewDevice: c.QueryParam("device"), previewAppearance: c.QueryParam("appearance"), shareURL: c.QueryParam("shared")}
 	if st.shareURL != "" && !strings.HasPrefix(st.shareURL, "/share/") {
 		st.shareURL = ""
 	}
@@ -357,7 +429,9 @@ func (h *Handler) PaywallPreviewPane(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, http.StatusOK, views.PaywallPreviewPane(draftScreen(d, previewState(f), productIndex(products), platforms)))
+	// The contrast warnings beside the colour fields follow the draft too (out of band).
+	return h.render(c, http.StatusOK, views.PaywallPreviewUpdate(draftScreen(d, previewState(f), productIndex(products), platforms),
+		contrastWarnings(d.Theme), d.Theme.HasDark()))
 }
 
 // SavePaywall stores the editor's draft, unless it is invalid (422) or someone saved in between (409).

@@ -47,6 +47,7 @@ func (h *Handler) previewDocument(c echo.Context, a store.App, pw store.Paywall)
 	}
 	platform := previewPlatform(pw, platforms, c.QueryParam("platform"))
 	s := buildScreen(pw, productIndex(products), platform, c.QueryParam("locale"), c.QueryParam("device"))
+	s.Appearance = views.Appearance(c.QueryParam("appearance")) // ?appearance=light|dark, else the viewer's own
 	c.Response().Header().Set("Content-Security-Policy", previewCSP)
 	c.Response().Header().Set("X-Frame-Options", "SAMEORIGIN")
 	c.Response().Header().Set("Cache-Control", "no-store")

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"nami/offer"
+	"nami/publish"
 	"nami/store"
 	"nami/urls"
 	"nami/views"
@@ -36,23 +37,29 @@ func previewPlatform(pw store.Paywall, platforms []store.AppPlatform, wanted str
 	return ""
 }
 
-// buildScreen resolves a paywall for one device: the locale by fallback, the copy rendered from
-// Markdown, and only the given platform's products with prices in that locale.
+// buildScreen resolves a paywall for one device: the locale by fallback, only the given
+// platform's products with prices in that locale, and the copy with its tokens resolved for
+// them and rendered from Markdown.
 func buildScreen(pw store.Paywall, products map[string]store.Product, platform, locale, device string) views.PaywallScreen {
 	loc := offer.ResolveLocale(pw.Locales(), locale, pw.DefaultLocale)
 	cp, _ := pw.CopyFor(loc)
+	if locale == views.LongestCopy {
+		cp, loc = longestCopy(pw)
+	}
 	if device != "tablet" && device != "tv" {
 		device = "phone"
 	}
 	s := views.PaywallScreen{
 		Ref: pw.Ref, Template: pw.Template, Device: device, Locale: loc,
 		Accent: pw.Theme.Accent, Background: pw.Theme.Background, Text: pw.Theme.Text,
-		Title: cp.Title, Subtitle: cp.Subtitle, CTA: cp.CTA,
-		BodyHTML: offer.Markdown(cp.Body), FooterHTML: offer.Markdown(cp.Footer),
+	}
+	if pw.Theme.HasDark() {
+		s.Dark = &views.ScreenPalette{Accent: pw.Theme.Dark.Accent, Background: pw.Theme.Dark.Background, Text: pw.Theme.Dark.Text}
 	}
 	if pw.HeroImage != "" {
 		s.HeroImageURL = urls.Image(pw.HeroImage)
 	}
+	var tokens []offer.TokenProduct
 	for _, pp := range pw.Products {
 		if pp.PlatformRef != platform {
 			continue
@@ -64,6 +71,33 @@ func buildScreen(pw store.Paywall, products map[string]store.Product, platform, 
 		s.Products = append(s.Products, views.ScreenProduct{SKU: pr.SKU, Name: pr.Name,
 			Price: offer.PriceLine(pr.Price, pr.Currency, pr.Kind, pr.Period, loc),
 			Trial: offer.TrialWords(pr.Trial, loc), Badge: pp.Badge, Highlighted: pp.Highlighted})
+		tokens = append(tokens, offer.TokenProduct{SKU: pr.SKU, Name: pr.Name, Price: pr.Price, Currency: pr.Currency,
+			Kind: pr.Kind, Period: pr.Period, Trial: pr.Trial})
 	}
+	s.SetCopy(views.SourceCopy{Title: cp.Title, Subtitle: cp.Subtitle, Body: cp.Body, CTA: cp.CTA, Footer: cp.Footer}, tokens)
 	return s
+}
+
+// longestCopy is the worst case for a layout: each copy field's longest text among the
+// paywall's languages, as a customer reads it (publish.CopyLength). Its locale, which sets the
+// direction and the price format, is that of the longest title.
+func longestCopy(pw store.Paywall) (store.Copy, string) {
+	var out store.Copy
+	locale, longest := pw.DefaultLocale, map[string]int{}
+	for _, c := range pw.Copy {
+		for _, f := range []struct {
+			key      string
+			src, dst *string
+		}{{"title", &c.Title, &out.Title}, {"subtitle", &c.Subtitle, &out.Subtitle}, {"body", &c.Body, &out.Body},
+			{"cta", &c.CTA, &out.CTA}, {"footer", &c.Footer, &out.Footer}} {
+			if n := publish.CopyLength(f.key, *f.src); n > longest[f.key] {
+				longest[f.key], *f.dst = n, *f.src
+				if f.key == "title" {
+					locale = c.Locale
+				}
+			}
+		}
+	}
+	out.Locale = locale
+	return out, locale
 }

@@ -94,6 +94,22 @@ func PriceLine(price, currencyCode, kind, period, locale string) string {
 // English and "1 Woche gratis" in German, "P3D" is "3 days free"; no trial ("") gives "".
 // A trial it cannot read comes back unchanged.
 func TrialWords(trial, locale string) string {
+	length := TrialLength(trial, locale)
+	n, unit, ok := parseDuration(trial)
+	if !ok || n < 1 {
+		return length
+	}
+	words := vocabulary(locale)[unit]
+	if n == 1 {
+		return length + " " + words.freeOne
+	}
+	return length + " " + words.freeOther
+}
+
+// TrialLength names a trial's length in the language of locale, without the word "free":
+// "P1W" is "1 week" in English and "1 Woche" in German; no trial ("") gives "". A trial it
+// cannot read comes back unchanged.
+func TrialLength(trial, locale string) string {
 	if trial == "" {
 		return ""
 	}
@@ -103,7 +119,7 @@ func TrialWords(trial, locale string) string {
 	}
 	words := vocabulary(locale)[unit]
 	if n == 1 {
-		return "1 " + words.one + " " + words.freeOne
+		return "1 " + words.one
 	}
-	return strconv.Itoa(n) + " " + words.other + " " + words.freeOther
+	return strconv.Itoa(n) + " " + words.other
 }

@@ -31,7 +31,8 @@ func (i Issue) String() string {
 // Check looks at an app's drafts f as they would be published at now. Errors: the app has no
 // platform to compile for; a live campaign whose rules do not hold or whose paywall is missing.
 // Warnings: a live campaign whose paywall offers no product on one of the app's platforms, or
-// whose schedule has ended. The copy of the paywalls live campaigns show is checked too (checkCopy).
+// whose schedule has ended. The copy of the paywalls live campaigns show is checked too (checkCopy),
+// and the tokens of every paywall's copy (checkTokens).
 func Check(f *catalog.File, now time.Time) (errs, warnings []Issue) {
 	if len(f.Platforms) == 0 {
 		errs = append(errs, Issue{Entity: "app", Ref: f.App.Slug,
@@ -77,6 +78,7 @@ func Check(f *catalog.File, now time.Time) (errs, warnings []Issue) {
 		}
 	}
 	copyErrs, copyWarnings := checkCopy(f)
+	errs = append(errs, checkTokens(f)...)
 	return append(errs, copyErrs...), append(warnings, copyWarnings...)
 }
 

@@ -88,7 +88,8 @@ var copyFields = []copyField{
 // language's title or call to action is empty (or the language has no copy at all); a Markdown
 // field whose source is not empty shows nothing once rendered. Warnings: a language lacks a
 // field the default language has; a field is longer than a phone shows well
-// with the paywall's template (CopyLimits).
+// with the paywall's template (CopyLimits); a palette's text or button label reads poorly
+// (themeWarnings).
 func checkCopy(f *catalog.File) (errs, warnings []Issue) {
 	shown := map[string]bool{}
 	for _, c := range f.Campaigns {
@@ -106,6 +107,7 @@ func checkCopy(f *catalog.File) (errs, warnings []Issue) {
 		add := func(list *[]Issue, format string, args ...any) {
 			*list = append(*list, Issue{Entity: "paywall", Ref: pw.Ref, Name: pw.Name, Message: fmt.Sprintf(format, args...)})
 		}
+		themeWarnings(pw.Theme, func(msg string) { add(&warnings, "%s", msg) })
 		limits := CopyLimits(pw.Template)
 		def := pw.DefaultLocale
 		defCopy, hasDefault := pw.Copy[def]
@@ -161,6 +163,20 @@ func checkCopy(f *catalog.File) (errs, warnings []Issue) {
 		}
 	}
 	return errs, warnings
+}
+
+// themeWarnings reports the colour pairs of a paywall's palettes, light and dark, that fall short of
+// WCAG AA (offer.PaletteWarnings): the body text on the background, the button's label on the accent.
+func themeWarnings(t catalog.ThemeDoc, warn func(string)) {
+	palettes := []struct{ name, accent, bg, text string }{{"light", t.Accent, t.Background, t.Text}}
+	if d := t.Dark; d != nil {
+		palettes = append(palettes, struct{ name, accent, bg, text string }{"dark", d.Accent, d.Background, d.Text})
+	}
+	for _, p := range palettes {
+		for _, w := range offer.PaletteWarnings(p.accent, p.bg, p.text) {
+			warn("in its " + p.name + " colours, " + strings.ToLower(w.Message[:1]) + w.Message[1:])
+		}
+	}
 }
 
 // LanguageName is a locale's English name for messages: "English" for "en", "Portuguese

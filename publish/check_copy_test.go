@@ -312,3 +312,31 @@ func TestPublishCopyLength(t *testing.T) {
 		}
 	}
 }
+
+// A palette whose text or button label falls short of WCAG AA is a warning, light or dark; the
+// demo's palettes all pass.
+func TestPublishCheckThemeContrastWarnings(t *testing.T) {
+	f := demoFile(t)
+	if _, warnings := publish.Check(f, now); len(warnings) != 0 {
+		t.Fatalf("the demo has warnings:\n%s", messages(warnings))
+	}
+	paywall(t, f, "spring").Theme.Text = "#777777"
+	// Grey: white reads at 3.41:1 on it, the dark background at 3.02:1; the label takes the better.
+	paywall(t, f, "quiet").Theme.Dark = &catalog.PaletteDoc{Accent: "#8B8B8B", Background: "#374151", Text: "#F9FAFB"}
+	errs, warnings := publish.Check(f, now)
+	if len(errs) > 0 {
+		t.Fatalf("contrast warnings block: %s", messages(errs))
+	}
+	got := messages(warnings)
+	for _, w := range []string{
+		`Paywall "Spring offer": in its light colours, text on the background has a contrast of 4.48:1; body text needs 4.5:1 (WCAG AA) to read well.`,
+		`Paywall "Quiet default": in its dark colours, the button's label on the accent has a contrast of 3.41:1; it needs 4.5:1 (WCAG AA) to read well.`,
+	} {
+		if !strings.Contains(got, w) {
+			t.Errorf("warnings lack\n%s\nin\n%s", w, got)
+		}
+	}
+	if len(warnings) != 2 {
+		t.Errorf("%d warnings, want 2:\n%s", len(warnings), got)
+	}
+}

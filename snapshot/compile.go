@@ -56,6 +56,7 @@ func Compile(f *catalog.File, platformRef string, release int, publishedAt time.
 		if err != nil {
 			return Document{}, fmt.Errorf("snapshot.Compile: paywall %q: %w", pw.Ref, err)
 		}
+		addTokenValues(&p, pw, doc.Products)
 		doc.Paywalls = append(doc.Paywalls, p)
 	}
 	slices.SortFunc(doc.Paywalls, func(x, y Paywall) int { return cmp.Compare(x.Ref, y.Ref) })
@@ -81,6 +82,9 @@ func compilePaywall(pw catalog.PaywallDoc, platformRef string, skus map[string]b
 		Theme:    Theme{Accent: pw.Theme.Accent, Background: pw.Theme.Background, Text: pw.Theme.Text},
 		Copy:     make(map[string]Copy, len(pw.Copy)),
 		Products: []PaywallProduct{}}
+	if d := pw.Theme.Dark; d != nil {
+		p.Theme.Dark = &Palette{Accent: d.Accent, Background: d.Background, Text: d.Text}
+	}
 	if pw.HeroImage != "" {
 		data, _, err := offer.ParseDataURI(pw.HeroImage)
 		if err != nil {

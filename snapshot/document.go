@@ -87,15 +87,25 @@ func (p Paywall) Locales() []string {
 	return out
 }
 
-// Theme is a paywall's colours, each "#RRGGBB".
+// Theme is a paywall's colours, each "#RRGGBB". Dark is the palette to show in a dark
+// appearance (the device's dark mode), or nil when the paywall has none: then the light colours
+// show in every appearance.
 type Theme struct {
+	Accent     string   `json:"accent"`
+	Background string   `json:"background"`
+	Text       string   `json:"text"`
+	Dark       *Palette `json:"dark"`
+}
+
+// Palette is a paywall's colours for a dark appearance, each "#RRGGBB".
+type Palette struct {
 	Accent     string `json:"accent"`
 	Background string `json:"background"`
 	Text       string `json:"text"`
 }
 
 // Copy is a paywall's text in one locale: body and footer as the Markdown the marketer wrote and
-// as safe HTML (offer.Markdown), so an SDK can show either.
+// as safe HTML (offer.Markdown), so an SDK can show either; tokens stay unresolved in both.
 type Copy struct {
 	Title      string `json:"title"`
 	Subtitle   string `json:"subtitle"`
@@ -104,6 +114,10 @@ type Copy struct {
 	CTA        string `json:"cta"`
 	Footer     string `json:"footer"`
 	FooterHTML string `json:"footer_html"`
+	// TokenValues, when the paywall's copy or badges use tokens ("{{product.price}}", left
+	// unresolved above), holds every token field's value for each product in this locale, by
+	// sku then field ("price", "trial"…).
+	TokenValues map[string]map[string]string `json:"token_values,omitempty"`
 }
 
 // PaywallProduct is one product a paywall offers on this platform, named by its sku.

@@ -166,3 +166,37 @@ func TestSnapshotCompileRefusesAnUnknownPlatform(t *testing.T) {
 		t.Fatal("compiled a platform the catalog does not have")
 	}
 }
+
+// Snapshots carry both palettes: "dark" is the dark one, or null for a paywall without one.
+func TestSnapshotCarriesTheDarkPalette(t *testing.T) {
+	f := demoFile(t)
+	i := slices.IndexFunc(f.Paywalls, func(p catalog.PaywallDoc) bool { return p.Ref == "quiet" })
+	f.Paywalls[i].Theme.Dark = nil
+	doc := compile(t, f, "ios")
+	for _, pw := range doc.Paywalls {
+		switch pw.Ref {
+		case "quiet":
+			if pw.Theme.Dark != nil {
+				t.Errorf("quiet has no dark palette, got %+v", pw.Theme.Dark)
+			}
+		case "spring":
+			want := snapshot.Palette{Accent: "#A78BFA", Background: "#120E24", Text: "#EDE9FE"}
+			if pw.Theme.Dark == nil || *pw.Theme.Dark != want || pw.Theme.Accent != "#7C3AED" {
+				t.Errorf("spring's theme %+v (dark %+v), want the demo's light and dark palettes", pw.Theme, pw.Theme.Dark)
+			}
+		}
+	}
+	b, err := snapshot.Encode(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := string(b)
+	for _, want := range []string{
+		`"theme":{"accent":"#334155","background":"#F8FAFC","text":"#0F172A","dark":null}`,
+		`"theme":{"accent":"#7C3AED","background":"#FFFFFF","text":"#1E1B4B","dark":{"accent":"#A78BFA","background":"#120E24","text":"#EDE9FE"}}`,
+	} {
+		if !strings.Contains(raw, want) {
+			t.Errorf("snapshot lacks %s", want)
+		}
+	}
+}

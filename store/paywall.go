@@ -9,12 +9,24 @@ import (
 	"time"
 )
 
-// Theme is a paywall's three colours, each "#RRGGBB".
+// Theme is a paywall's three colours, each "#RRGGBB", and the palette it has for a dark
+// appearance, zero when it has none.
 type Theme struct {
+	Accent     string  `json:"accent"`
+	Background string  `json:"background"`
+	Text       string  `json:"text"`
+	Dark       Palette `json:"dark,omitzero"`
+}
+
+// Palette is the three colours of a paywall's dark appearance, each "#RRGGBB".
+type Palette struct {
 	Accent     string `json:"accent"`
 	Background string `json:"background"`
 	Text       string `json:"text"`
 }
+
+// HasDark reports whether the theme has a dark palette.
+func (t Theme) HasDark() bool { return t.Dark != Palette{} }
 
 // Copy is a paywall's text in one locale; Body and Footer are Markdown.
 type Copy struct {
@@ -120,10 +132,12 @@ func (s Reader) Paywall(ctx context.Context, appID int64, ref string) (Paywall, 
 	var p Paywall
 	var hero sql.NullString
 	var updated string
-	err := s.q.QueryRowContext(ctx, `SELECT id, app_id, ref, name, template, default_locale, accent, background, text_color, hero_image,
+	var dark [3]sql.NullString
+	err := s.q.QueryRowContext(ctx, `SELECT id, app_id, ref, name, template, default_locale, accent, background, text_color,
+		dark_accent, dark_background, dark_text_color, hero_image,
 		version, updated_at, updated_by FROM paywalls WHERE app_id = ? AND ref = ?`, appID, ref).
 		Scan(&p.ID, &p.AppID, &p.Ref, &p.Name, &p.Template, &p.DefaultLocale, &p.Theme.Accent, &p.Theme.Background, &p.Theme.Text,
-			&hero, &p.Version, &updated, &p.UpdatedBy)
+			&dark[0], &dark[1], &dark[2], &hero, &p.Version, &updated, &p.UpdatedBy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, fmt.Errorf("store.Paywall %q: %w", ref, ErrNotFound)
 	}
@@ -131,6 +145,7 @@ func (s Reader) Paywall(ctx context.Context, appID int64, ref string) (Paywall, 
 		return p, fmt.Errorf("store.Paywall %q: %w", ref, err)
 	}
 	p.HeroImage = hero.String
+	p.Theme.Dark = Palette{Accent: dark[0].String, Background: dark[1].String, Text: dark[2].String}
 	if p.UpdatedAt, err = parseTime(updated); err != nil {
 		return p, err
 	}
@@ -208,8 +223,9 @@ func (s Reader) loadPaywallChildren(ctx context.Context, p *Paywall) error {
 func (t *Tx) CreatePaywall(ctx context.Context, p *Paywall) error {
 	p.Version, p.UpdatedAt = 1, t.now
 	res, err := t.tx.ExecContext(ctx, `INSERT INTO paywalls (app_id, ref, name, template, default_locale, accent, background, text_color,
-		hero_image, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		p.AppID, p.Ref, p.Name, p.Template, p.DefaultLocale, p.Theme.Accent, p.Theme.Background, p.Theme.Text, nullString(p.HeroImage),
+		dark_accent, dark_background, dark_text_color, hero_image, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.AppID, p.Ref, p.Name, p.Template, p.DefaultLocale, p.Theme.Accent, p.Theme.Background, p.Theme.Text,
+		nullString(p.Theme.Dark.Accent), nullString(p.Theme.Dark.Background), nullString(p.Theme.Dark.Text), nullString(p.HeroImage),
 		formatTime(t.now), p.UpdatedBy)
 	if err != nil {
 		if isUniqueViolation(err) {
@@ -230,8 +246,10 @@ func (t *Tx) CreatePaywall(ctx context.Context, p *Paywall) error {
 // A stale Version or a taken ref is ErrConflict.
 func (t *Tx) UpdatePaywall(ctx context.Context, p *Paywall) error {
 	res, err := t.tx.ExecContext(ctx, `UPDATE paywalls SET ref = ?, name = ?, template = ?, default_locale = ?, accent = ?, background = ?,
-		text_color = ?, hero_image = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ? AND version = ?`,
-		p.Ref, p.Name, p.Template, p.DefaultLocale, p.Theme.Accent, p.Theme.Background, p.Theme.Text, nullString(p.HeroImage),
+		text_color = ?, dark_accent = ?, dark_background = ?, dark_text_color = ?, hero_image = ?, version = version + 1,
+		updated_at = ?, updated_by = ? WHERE id = ? AND version = ?`,
+		p.Ref, p.Name, p.Template, p.DefaultLocale, p.Theme.Accent, p.Theme.Background, p.Theme.Text,
+		nullString(p.Theme.Dark.Accent), nullString(p.Theme.Dark.Background), nullString(p.Theme.Dark.Text), nullString(p.HeroImage),
 		formatTime(t.now), p.UpdatedBy, p.ID, p.Version)
 	if err := affectedOne(res, err, true); err != nil {
 		return fmt.Errorf("store.UpdatePaywall %q: %w", p.Ref, err)

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/a-h/templ"
+
+	"nami/offer"
 )
 
 var hexColor = regexp.MustCompile(`^#[0-9A-Fa-f]{6}$`)
@@ -17,11 +19,43 @@ func colorOr(c, def string) string {
 	return def
 }
 
-// themeStyle sets the paywall's colours as CSS variables; only validated #RRGGBB values get through.
+// themeStyle sets the paywall's palettes as CSS variables, the light one (--pw-light-*) and the
+// dark one (--pw-dark-*) when there is one; paywall.css picks the palette by data-appearance and
+// prefers-color-scheme. Only validated #RRGGBB values get through. The call to action's label
+// (--pw-*-on-accent) is offer.OnAccent's choice, the colour the editor's contrast warnings check.
 func themeStyle(s PaywallScreen) templ.SafeCSS {
-	return templ.SafeCSS("--pw-accent:" + colorOr(s.Accent, "#6D28D9") + ";--pw-bg:" + colorOr(s.Background, "#FFFFFF") +
-		";--pw-text:" + colorOr(s.Text, "#111827") + ";")
+	accent, bg := colorOr(s.Accent, "#6D28D9"), colorOr(s.Background, "#FFFFFF")
+	css := "--pw-light-accent:" + accent + ";--pw-light-bg:" + bg + ";--pw-light-text:" + colorOr(s.Text, "#111827") +
+		";--pw-light-on-accent:" + offer.OnAccent(accent, bg) + ";"
+	if s.Dark != nil {
+		accent, bg := colorOr(s.Dark.Accent, "#A78BFA"), colorOr(s.Dark.Background, "#111827")
+		css += "--pw-dark-accent:" + accent + ";--pw-dark-bg:" + bg + ";--pw-dark-text:" + colorOr(s.Dark.Text, "#F9FAFB") +
+			";--pw-dark-on-accent:" + offer.OnAccent(accent, bg) + ";"
+	}
+	return templ.SafeCSS(css)
 }
+
+// appearanceAttr is the paywall's data-appearance: "dark" forces the dark palette, "auto" follows
+// the device's prefers-color-scheme, "light" (also for a paywall without a dark palette, whatever
+// was asked) shows the light one.
+func appearanceAttr(s PaywallScreen) string {
+	if s.Dark == nil {
+		return "light"
+	}
+	return Appearance(s.Appearance)
+}
+
+// Appearance reads a requested appearance: "light", "dark", or "auto" for anything else.
+func Appearance(a string) string {
+	switch a {
+	case "light", "dark":
+		return a
+	}
+	return "auto"
+}
+
+// Appearances lists the preview's appearances.
+var Appearances = []Option{{Value: "light", Label: "Light"}, {Value: "dark", Label: "Dark"}}
 
 // templateClass maps a template name to its layout, falling back to hero for unknown names.
 func templateClass(t string) string {
@@ -62,6 +96,10 @@ var paywallUI = map[string]map[string]string{
 	"pt": {"continue": "Continuar", "restore": "Restaurar compras", "close": "Fechar", "no_products": "Ainda não há produtos nesta plataforma."},
 	"nl": {"continue": "Doorgaan", "restore": "Aankopen herstellen", "close": "Sluiten", "no_products": "Nog geen producten op dit platform."},
 	"ja": {"continue": "続ける", "restore": "購入を復元", "close": "閉じる", "no_products": "このプラットフォームにはまだ商品がありません。"},
+	"ar": {"continue": "متابعة", "restore": "استعادة المشتريات", "close": "إغلاق", "no_products": "لا توجد منتجات على هذه المنصة بعد."},
+	"he": {"continue": "המשך", "restore": "שחזור רכישות", "close": "סגירה", "no_products": "עדיין אין מוצרים בפלטפורמה הזו."},
+	"fa": {"continue": "ادامه", "restore": "بازیابی خریدها", "close": "بستن", "no_products": "هنوز محصولی در این پلتفرم نیست."},
+	"ur": {"continue": "جاری رکھیں", "restore": "خریداریاں بحال کریں", "close": "بند کریں", "no_products": "اس پلیٹ فارم پر ابھی کوئی پروڈکٹ نہیں ہے۔"},
 }
 
 // uiText returns a paywall's built-in word in the locale's language, falling back to English.
@@ -83,4 +121,26 @@ func copyFieldKey(name string) string {
 		return name[i+1:]
 	}
 	return name
+}
+
+// contrastFields are the colour fields that carry a contrast warning: the text (on the background)
+// and the accent (the button's label on it) of the light palette, and of the dark one if there is one.
+func contrastFields(hasDark bool) []string {
+	if hasDark {
+		return []string{"theme[text]", "theme[accent]", "theme[dark][text]", "theme[dark][accent]"}
+	}
+	return []string{"theme[text]", "theme[accent]"}
+}
+
+func isContrastField(name string) bool {
+	switch name {
+	case "theme[text]", "theme[accent]", "theme[dark][text]", "theme[dark][accent]":
+		return true
+	}
+	return false
+}
+
+// contrastID is the id of a colour field's contrast warning: "contrast-text", "contrast-dark-accent".
+func contrastID(name string) string {
+	return "contrast-" + strings.NewReplacer("theme[", "", "][", "-", "]", "").Replace(name)
 }

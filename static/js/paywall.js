@@ -26,10 +26,29 @@
 			b.classList.toggle("is-selected", on);
 			b.setAttribute("aria-checked", on ? "true" : "false");
 		});
+		// Copy that names the selected plan (a product token) is drawn once per plan: show the chosen one's.
+		var pw = button.closest(".pw");
+		pw.querySelectorAll("[data-pw-for]").forEach(function (el) {
+			el.hidden = el.getAttribute("data-pw-for") !== button.dataset.sku;
+		});
 	}
+	// The editor redraws its preview as the marketer types: keep the plan they picked in it.
+	var picked = {};
+	document.addEventListener("htmx:afterSwap", function () {
+		document.querySelectorAll(".pw[data-ref]").forEach(function (pw) {
+			var sku = picked[pw.dataset.ref];
+			var button = sku && Array.prototype.find.call(pw.querySelectorAll(".pw-product"), function (b) { return b.dataset.sku === sku; });
+			if (button) select(button);
+		});
+	});
 	document.addEventListener("click", function (e) {
 		var product = e.target.closest(".pw .pw-product");
-		if (product) { select(product); send({ type: "select", sku: product.dataset.sku }); return; }
+		if (product) {
+			select(product);
+			picked[product.closest(".pw").dataset.ref] = product.dataset.sku;
+			send({ type: "select", sku: product.dataset.sku });
+			return;
+		}
 		var pw = e.target.closest(".pw");
 		if (!pw) return;
 		var ref = pw.dataset.ref || "";
