@@ -268,6 +268,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) (route *metrics.R
 		w.WriteHeader(http.StatusNoContent)
 		return route
 	}
+	if !strings.HasPrefix(r.URL.Path, sdkPathPrefix) && s.serveWebSDK(w, r) {
+		return route
+	}
 	rest, ok := strings.CutPrefix(r.URL.Path, sdkPathPrefix)
 	key, name, ok2 := strings.Cut(rest, "/")
 	if !ok || !ok2 || key == "" {
