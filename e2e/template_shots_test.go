@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"image/png"
+	"nami/store"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -148,5 +149,76 @@ func saveTemplateShot(t *testing.T, b *browser, name string, width int) {
 	}
 	if err := os.WriteFile(filepath.Join(b.shots, "template-"+name+".png"), shot, 0o644); err != nil {
 		t.Errorf("saving the screenshot: %v", err)
+	}
+}
+
+// Each template in light, dark and Arabic, at phone and TV size: the page takes the appearance's
+// colours and the copy's direction, shows the title and the call to action, and never scrolls
+// sideways. With NAMI_SHOTS set the 18 screenshots are kept, for a person to look at.
+func TestTemplateShotsLightDarkAndArabicAtPhoneAndTV(t *testing.T) {
+	srv, st := startServer(t)
+	a := applyDemoCatalog(t, st)
+	ctx := context.Background()
+	for _, ref := range []string{"spring", "yearly-focus", "quiet"} {
+		pw, err := st.Paywall(ctx, a.ID, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pw.Copy = append(pw.Copy, store.Copy{Locale: "ar", Title: "نم بشكل أفضل كل ليلة",
+			Subtitle: "{{#product.trial}}جرّب {{product.trial}} مجاناً{{/product.trial}}",
+			Body:     "- جلسات بلا حدود\n- قصص للنوم", CTA: "متابعة", Footer: "يمكنك الإلغاء في أي وقت."})
+		if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.UpdatePaywall(ctx, &pw) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := newBrowser(t, srv.URL)
+	ownerSetUpInBrowser(b)
+	type look struct {
+		Background, Direction                string
+		TitleBottom, CTABottom               float64
+		InnerHeight, ScrollWidth, InnerWidth float64
+	}
+	for _, ref := range []string{"spring", "yearly-focus", "quiet"} {
+		pw, err := st.Paywall(ctx, a.ID, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, size := range []struct {
+			device        string
+			width, height int64
+		}{{"phone", 390, 844}, {"tv", 1280, 720}} {
+			for _, v := range []struct{ name, locale, appearance, background, direction string }{
+				{"light", "en", "light", pw.Theme.Background, "ltr"},
+				{"dark", "en", "dark", pw.Theme.Dark.Background, "ltr"},
+				{"arabic", "ar", "light", pw.Theme.Background, "rtl"},
+			} {
+				name := pw.Template + "-" + v.name + "-" + size.device
+				b.do("size the window for a "+size.device, chromedp.EmulateViewport(size.width, size.height))
+				b.open(fmt.Sprintf("/apps/calm-sky/paywalls/%s/preview?device=%s&platform=ios&locale=%s&appearance=%s",
+					ref, size.device, v.locale, v.appearance), `[data-testid="paywall"]`)
+				if pw.HeroImage != "" {
+					b.waitUntil("the image", `(() => { const i = document.querySelector('[data-testid="paywall-image"]'); return !!i && i.complete && i.naturalWidth > 0 })()`)
+				}
+				b.do("let the fonts settle", chromedp.Evaluate[chromedp.Void](`document.fonts.ready`, chromedp.EvalAwaitPromise))
+				l := get(b, "measure "+name, chromedp.Evaluate[look](`(() => {
+					const pw = document.querySelector('[data-testid="paywall"]');
+					const visible = s => [...document.querySelectorAll(s)].find(e => !e.hidden);
+					return {Background: getComputedStyle(pw).backgroundColor, Direction: getComputedStyle(pw).direction,
+						TitleBottom: visible('[data-testid="paywall-title"]').getBoundingClientRect().bottom,
+						CTABottom: document.querySelector('[data-testid="paywall-cta"]').getBoundingClientRect().bottom,
+						InnerHeight: innerHeight, InnerWidth: innerWidth, ScrollWidth: document.documentElement.scrollWidth};
+				})()`))
+				saveTemplateShot(t, b, name, int(size.width))
+				if l.Background != rgb(v.background) || l.Direction != v.direction {
+					t.Errorf("%s: background %s and direction %s, want %s (%s) and %s", name, l.Background, l.Direction, rgb(v.background), v.background, v.direction)
+				}
+				if l.TitleBottom <= 0 || l.TitleBottom > l.InnerHeight || size.device == "phone" && l.CTABottom > l.InnerHeight {
+					t.Errorf("%s: the title ends at %.0f and the call to action at %.0f in a %.0f px high window", name, l.TitleBottom, l.CTABottom, l.InnerHeight)
+				}
+				if l.ScrollWidth > l.InnerWidth {
+					t.Errorf("%s: the page is %.0f px wide in a %.0f px window", name, l.ScrollWidth, l.InnerWidth)
+				}
+			}
+		}
 	}
 }

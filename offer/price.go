@@ -62,6 +62,13 @@ func priceFormatFor(lang, region string) (priceFormat, bool) {
 		return priceFormat{symbolFirst: true, spaced: true, decimal: ",", group: ".", minGrouping: 1}, true
 	case "tr":
 		return priceFormat{symbolFirst: true, decimal: ",", group: ".", minGrouping: 1}, true
+	// Right-to-left languages, with Latin digits (CLDR's "latn" numbering; Arabic and Persian
+	// default to their own digits, which apps often do not use for prices). A paywall isolates
+	// the price (<bdi>), so the amount reads left to right inside right-to-left copy.
+	case "ar", "he":
+		return priceFormat{spaced: true, decimal: ".", group: ",", minGrouping: 1}, true
+	case "fa", "ur":
+		return priceFormat{symbolFirst: true, decimal: ".", group: ",", minGrouping: 1}, true
 	}
 	return priceFormat{}, false
 }

@@ -88,3 +88,29 @@ func TestTrialWords(t *testing.T) {
 		}
 	}
 }
+
+// Right-to-left languages have their own words, Hebrew and Arabic duals and Arabic's counted
+// plurals, and prices with Latin digits.
+func TestRightToLeftLanguagesWordsAndPrices(t *testing.T) {
+	for _, c := range []struct{ got, want string }{
+		{PeriodWords("P1M", "ar"), "شهر"},
+		{PeriodWords("P3M", "ar"), "3 أشهر"},
+		{TrialLength("P2W", "ar"), "أسبوعان"},
+		{TrialLength("P11D", "ar"), "11 يومًا"},
+		{TrialWords("P1W", "ar-SA"), "1 أسبوع مجانًا"},
+		{PeriodWords("P1Y", "he"), "שנה"},
+		{TrialLength("P2W", "he"), "שבועיים"},
+		{TrialWords("P3D", "he"), "3 ימים חינם"},
+		{PeriodWords("P6M", "fa"), "6 ماه"},
+		{TrialWords("P1M", "ur"), "1 مہینہ مفت"},
+		{PeriodWords("P3M", "ur"), "3 مہینے"},
+		{FormatPrice("59.99", "USD", "ar"), "59.99\u00a0US$"},
+		{FormatPrice("1299", "ILS", "he"), "1,299.00\u00a0₪"},
+		{FormatPrice("9.99", "USD", "fa"), "$9.99"},
+		{FormatPrice("9.99", "EUR", "ur-PK"), "€9.99"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}
