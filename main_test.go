@@ -182,6 +182,7 @@ func TestFailedApplyNamesEveryProblemAndChangesNothing(t *testing.T) {
 	products[3].(map[string]any)["price"] = "1.999"
 	products[4].(map[string]any)["currency"] = "usd1"
 	doc["platforms"].([]any)[0].(map[string]any)["store"] = "windows"
+	doc["paywalls"].([]any)[2].(map[string]any)["copy"].(map[string]any)["en"].(map[string]any)["title"] = "Only {{product.prize}}"
 	bad, err := json.Marshal(doc)
 	if err != nil {
 		t.Fatal(err)
@@ -197,6 +198,7 @@ func TestFailedApplyNamesEveryProblemAndChangesNothing(t *testing.T) {
 		`products[1].platform: unknown platform "windows"`,
 		`products[3].price: `,
 		`products[4].currency: `,
+		`paywalls[2].copy.en.title: unknown token {{product.prize}}; did you mean {{product.price}}?`,
 		"nothing was changed",
 	} {
 		if !strings.Contains(err.Error(), want) {
