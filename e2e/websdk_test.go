@@ -862,4 +862,5 @@ func TestWebSDKPresentsAPaywallAndDeliversEventsOnce(t *testing.T) {
 	b.waitUntil("the example shows the paywall", `!!document.querySelector("#paywall iframe")`)
 	b.do("decide from the example", chromedp.Click(chromedp.CSS("#decide")))
 	b.waitUntil("the example logs the decision", `/decide \{"campaign":"onboarding-ab"/.test(document.querySelector("#log").textContent)`)
+	b.shot("web-sdk-example")
 }
