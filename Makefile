@@ -55,6 +55,15 @@ load: ## Load-test the SDK API on 127.0.0.1 (demo app, temp DB, no events rate l
 	$$tmp/nami serve --db $$tmp/load.db --addr 127.0.0.1:$(LOAD_PORT) --events-rate 0 2>$$tmp/serve.log & pid=$$!; \
 	$$tmp/loadgen -url http://127.0.0.1:$(LOAD_PORT) -db $$tmp/load.db $(LOAD_FLAGS)
 
+SCALE_SIZES ?= S,M,L,2xL,apps
+SCALE_FLAGS ?=
+
+.PHONY: scale
+scale: ## Time apply, publish, every app page with one pending edit, config bytes and resolve on generated catalogs (SCALE_SIZES=S,M,L,2xL,apps)
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
+	CGO_ENABLED=0 $(GO) build -o $$tmp/nami . ; $(GO) build -o $$tmp/loadgen ./cmd/loadgen; \
+	$$tmp/loadgen scale -nami $$tmp/nami -dir $$tmp -sizes $(SCALE_SIZES) $(SCALE_FLAGS)
+
 BENCH_DB ?= .bench/analytics.db
 
 .PHONY: bench-analytics

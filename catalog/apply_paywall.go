@@ -66,7 +66,7 @@ func (a *applier) upsertPaywalls(ctx context.Context) error {
 // and the hero image (nil when there is none) addressed by its hash.
 func (a *applier) paywall(doc PaywallDoc, productIDs map[string]int64) (store.Paywall, *store.Image, error) {
 	p := store.Paywall{AppID: a.app.ID, Ref: doc.Ref, Name: doc.Name, Template: doc.Template, DefaultLocale: doc.DefaultLocale,
-		Theme: storeTheme(doc.Theme), UpdatedBy: a.actor}
+		Theme: storeTheme(doc.Theme), SDK: doc.SDK, UpdatedBy: a.actor}
 	for locale, c := range doc.Copy {
 		p.Copy = append(p.Copy, store.Copy{Locale: locale, Title: c.Title, Subtitle: c.Subtitle, Body: c.Body, CTA: c.CTA, Footer: c.Footer})
 	}
@@ -112,7 +112,7 @@ func (a *applier) putImage(ctx context.Context, img *store.Image) error {
 // the image's hash included.
 func samePaywall(x, y store.Paywall) bool {
 	return x.Name == y.Name && x.Template == y.Template && x.DefaultLocale == y.DefaultLocale && x.Theme == y.Theme &&
-		x.HeroImage == y.HeroImage && slices.Equal(x.Copy, y.Copy) &&
+		x.HeroImage == y.HeroImage && x.SDK == y.SDK && slices.Equal(x.Copy, y.Copy) &&
 		slices.EqualFunc(x.Products, y.Products, func(p, q store.PaywallProduct) bool {
 			return p.ProductID == q.ProductID && p.Badge == q.Badge && p.Highlighted == q.Highlighted
 		})

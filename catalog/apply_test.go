@@ -431,3 +431,75 @@ func TestDarkPaletteRoundTrip(t *testing.T) {
 		t.Errorf("the dark palette survived its removal: %+v", again.Paywalls[0].Theme.Dark)
 	}
 }
+
+// "sdk": true marks a paywall for snapshots without a live campaign; it survives apply and
+// export, an export without changes applies as nothing, and clearing it is an update.
+func TestSDKMarkRoundTrip(t *testing.T) {
+	f := &File{Format: Format, App: AppDoc{Slug: "byref", Name: "By ref"},
+		Paywalls: []PaywallDoc{
+			{Ref: "opened", Name: "Opened by ref", Template: "hero", DefaultLocale: "en", SDK: true,
+				Theme: ThemeDoc{Accent: "#7C3AED", Background: "#FFFFFF", Text: "#1E1B4B"},
+				Copy:  map[string]CopyDoc{"en": {Title: "Hi", CTA: "Go"}}},
+			{Ref: "plain", Name: "Plain", Template: "cards", DefaultLocale: "en",
+				Theme: ThemeDoc{Accent: "#0F766E", Background: "#F0FDFA", Text: "#134E4A"},
+				Copy:  map[string]CopyDoc{"en": {Title: "Hi", CTA: "Go"}}},
+		}}
+	parsed, err := Parse(strings.NewReader(`{"format":"nami.catalog/v1","app":{"slug":"byref","name":"By ref"},"platforms":[],
+		"entitlements":[],"products":[],"paywalls":[{"ref":"opened","name":"Opened by ref","template":"hero","default_locale":"en",
+		"sdk":true,"theme":{"accent":"#7C3AED","background":"#FFFFFF","text":"#1E1B4B"},"copy":{"en":{"title":"Hi","subtitle":"",
+		"body":"","cta":"Go","footer":""}},"products":[]}],"campaigns":[]}`))
+	if err != nil || !parsed.Paywalls[0].SDK {
+		t.Fatalf("Parse: %v, sdk %v", err, err == nil && parsed.Paywalls[0].SDK)
+	}
+	if _, err := Parse(strings.NewReader(`{"format":"nami.catalog/v1","app":{"slug":"x","name":"x"},"paywalls":[{"sdk":"yes"}]}`)); err == nil ||
+		!strings.Contains(err.Error(), "paywalls[0].sdk") {
+		t.Errorf(`Parse of "sdk": "yes": %v, want a problem at paywalls[0].sdk`, err)
+	}
+	s, path := openStore(t)
+	mustApply(t, s, f)
+	app, err := s.AppBySlug(context.Background(), "byref")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for ref, want := range map[string]bool{"opened": true, "plain": false} {
+		pw, err := s.Paywall(context.Background(), app.ID, ref)
+		if err != nil || pw.SDK != want {
+			t.Errorf("stored %s: sdk %v (%v), want %v", ref, pw.SDK, err, want)
+		}
+	}
+	got := mustExport(t, s, "byref")
+	assertSameCatalog(t, got, f)
+	var buf strings.Builder
+	if err := Encode(&buf, got); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(buf.String(), `"sdk": true`); n != 1 || strings.Contains(buf.String(), `"sdk": false`) {
+		t.Errorf(`the export has %d "sdk": true, want 1 and no false:\n%s`, n, buf.String())
+	}
+	before := dumpDB(t, path, "audit_log")
+	if res := mustApply(t, s, got); res != (Result{App: "byref"}) {
+		t.Errorf("applying the export changed something: %+v", res)
+	}
+	if after := dumpDB(t, path, "audit_log"); after != before {
+		t.Errorf("applying the export changed the database")
+	}
+	got.Paywalls[0].SDK = false
+	if res := mustApply(t, s, got); res != (Result{App: "byref", Updated: 1}) {
+		t.Errorf("clearing sdk: %+v, want 1 updated", res)
+	}
+	if again := mustExport(t, s, "byref"); again.Paywalls[0].SDK {
+		t.Error("the sdk mark survived its removal")
+	}
+	vers, err := s.Versions(context.Background(), app.ID, store.EntityPaywall, "opened")
+	if err != nil || len(vers) != 2 {
+		t.Fatalf("versions %d (%v), want 2", len(vers), err)
+	}
+	newest, err := vers[0].Paywall()
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldest, err := vers[1].Paywall()
+	if err != nil || newest.SDK || !oldest.SDK {
+		t.Errorf("history bodies: newest sdk %v, oldest sdk %v (%v); want false then true", newest.SDK, oldest.SDK, err)
+	}
+}

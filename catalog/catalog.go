@@ -70,6 +70,9 @@ type PaywallDoc struct {
 	HeroImage     string              `json:"hero_image,omitempty"`
 	Copy          map[string]CopyDoc  `json:"copy"`
 	Products      []PaywallProductDoc `json:"products"`
+	// SDK marks the paywall for SDK use: snapshots include it even when no live campaign shows
+	// it, so apps can open it by ref. Paywalls a live campaign shows are included anyway.
+	SDK bool `json:"sdk,omitempty"`
 }
 
 // ThemeDoc is a paywall's colours, each "#RRGGBB". Dark, when present, is the palette devices

@@ -81,7 +81,7 @@ func exportPaywalls(ctx context.Context, r store.Reader, appID int64) ([]Paywall
 	}
 	out := make([]PaywallDoc, 0, len(paywalls))
 	for _, p := range paywalls {
-		doc := PaywallDoc{Ref: p.Ref, Name: p.Name, Template: p.Template, DefaultLocale: p.DefaultLocale,
+		doc := PaywallDoc{Ref: p.Ref, Name: p.Name, Template: p.Template, DefaultLocale: p.DefaultLocale, SDK: p.SDK,
 			Theme:    ExportTheme(p.Theme),
 			Copy:     make(map[string]CopyDoc, len(p.Copy)),
 			Products: make([]PaywallProductDoc, 0, len(p.Products))}

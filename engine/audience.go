@@ -25,6 +25,30 @@ func evalAudience(a Audience, dev Device) AudienceTrace {
 	return t
 }
 
+// audienceMatches is evalAudience's Matched without the trace; conditions have no side
+// effects, so stopping at the first that settles the answer gives the same result.
+func audienceMatches(a Audience, dev Device) bool {
+	if len(a.Conditions) == 0 {
+		return true
+	}
+	switch a.Match {
+	case MatchAll, "":
+		for _, c := range a.Conditions {
+			if !conditionHolds(c, dev) {
+				return false
+			}
+		}
+		return true
+	case MatchAny:
+		for _, c := range a.Conditions {
+			if conditionHolds(c, dev) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // evalCondition applies one condition to the device's attributes.
 func evalCondition(c Condition, dev Device) ConditionTrace {
 	value, present, derived := lookup(dev, c.Attribute)
@@ -51,6 +75,24 @@ func evalCondition(c Condition, dev Device) ConditionTrace {
 		t.Note = fmt.Sprintf("unknown operator %q", c.Operator)
 	}
 	return t
+}
+
+// conditionHolds is evalCondition's Result without the trace.
+func conditionHolds(c Condition, dev Device) bool {
+	value, present, _ := lookup(dev, c.Attribute)
+	switch c.Operator {
+	case OpExists:
+		return present
+	case OpNotExists:
+		return !present
+	case OpEquals, OpNotEquals, OpIn, OpNotIn, OpGreaterThan, OpGreaterOrEqual, OpLessThan, OpLessOrEqual:
+		if !present {
+			return false
+		}
+		ok, _ := compare(c, value)
+		return ok
+	}
+	return false
 }
 
 // compare applies a comparison operator to a value the device sent.

@@ -23,20 +23,11 @@ type Decision struct {
 
 // Decide chooses the campaign and variant for a device on a placement label at time now,
 // following DESIGN.md section 5 exactly; see the package documentation.
+//
+// Decide builds the trace the simulator shows; a server answering many devices prepares the
+// order once with NewOrder and calls Choose, which makes the same decision without a trace.
 func Decide(campaigns []Campaign, label string, dev Device, now time.Time) Decision {
-	order := make([]int, 0, len(campaigns))
-	for i := range campaigns {
-		if campaigns[i].Label == label {
-			order = append(order, i)
-		}
-	}
-	slices.SortStableFunc(order, func(a, b int) int {
-		if c := cmp.Compare(campaigns[b].Priority, campaigns[a].Priority); c != 0 {
-			return c
-		}
-		return strings.Compare(campaigns[a].Ref, campaigns[b].Ref)
-	})
-
+	order := labelOrder(campaigns, label)
 	d := Decision{Trace: make([]TraceStep, 0, len(order))}
 	for _, i := range order {
 		c := &campaigns[i]
@@ -59,6 +50,86 @@ func Decide(campaigns []Campaign, label string, dev Device, now time.Time) Decis
 		d.Trace = append(d.Trace, step)
 	}
 	return d
+}
+
+// labelOrder is the indices of the campaigns on label in the order Decide evaluates them:
+// priority descending, then ref ascending in byte order (stable for equal refs).
+func labelOrder(campaigns []Campaign, label string) []int {
+	order := make([]int, 0, len(campaigns))
+	for i := range campaigns {
+		if campaigns[i].Label == label {
+			order = append(order, i)
+		}
+	}
+	sortOrder(campaigns, order)
+	return order
+}
+
+func sortOrder(campaigns []Campaign, order []int) {
+	slices.SortStableFunc(order, func(a, b int) int {
+		if c := cmp.Compare(campaigns[b].Priority, campaigns[a].Priority); c != 0 {
+			return c
+		}
+		return strings.Compare(campaigns[a].Ref, campaigns[b].Ref)
+	})
+}
+
+// Order is the evaluation order of every label of a slice of campaigns, computed once (when a
+// release is loaded) so that Choose neither filters nor sorts per request. It holds indices
+// into the slice given to NewOrder and is only valid with that slice, unchanged.
+type Order struct {
+	byLabel map[string][]int
+}
+
+// NewOrder groups campaigns by label, each group in Decide's order.
+func NewOrder(campaigns []Campaign) Order {
+	o := Order{byLabel: map[string][]int{}}
+	for i := range campaigns {
+		o.byLabel[campaigns[i].Label] = append(o.byLabel[campaigns[i].Label], i)
+	}
+	for _, order := range o.byLabel {
+		sortOrder(campaigns, order)
+	}
+	return o
+}
+
+// Label returns the indices of the campaigns on label, in evaluation order; nil when none.
+// Callers must not modify it.
+func (o Order) Label(label string) []int { return o.byLabel[label] }
+
+// Choice is Decide's decision as indices: Campaign indexes the campaigns given to NewOrder (-1
+// when none is chosen), Variant indexes that campaign's Variants (-1 when there is none: held
+// out, or the weights do not cover the device's bucket).
+type Choice struct {
+	Campaign int
+	Variant  int
+	Holdout  bool
+}
+
+// Choose makes the decision Decide makes for campaigns (the slice given to NewOrder for o) and
+// the same label, device and time, without building a trace: the first candidate in o's order
+// wins, and the same holdout and variant walk place the device.
+func Choose(campaigns []Campaign, o Order, label string, dev Device, now time.Time) Choice {
+	for _, i := range o.byLabel[label] {
+		c := &campaigns[i]
+		if !isCandidate(c, dev, now) {
+			continue
+		}
+		v, holdout := Place(c, dev.ID)
+		return Choice{Campaign: i, Variant: v, Holdout: holdout}
+	}
+	return Choice{Campaign: -1, Variant: -1}
+}
+
+// isCandidate is checkCandidate's verdict without its record: live, in schedule, audience matched.
+func isCandidate(c *Campaign, dev Device, now time.Time) bool {
+	if c.Status != StatusLive {
+		return false
+	}
+	if c.StartsAt != nil && now.Before(*c.StartsAt) || c.EndsAt != nil && !now.Before(*c.EndsAt) {
+		return false
+	}
+	return audienceMatches(c.Audience, dev)
 }
 
 // checkCandidate runs the three candidate checks, records them in step, and returns the failed

@@ -31,6 +31,7 @@ func FuzzDecide(f *testing.F) {
 		dev := Device{ID: deviceID, Attributes: map[string]string{attribute: deviceValue, "locale": deviceValue}}
 
 		d := Decide(campaigns, label, dev, now)
+		sameChoice(t, campaigns, NewOrder(campaigns), label, dev, now)
 
 		onLabel := 0
 		for _, c := range campaigns {

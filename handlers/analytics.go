@@ -29,12 +29,8 @@ func (h *Handler) appAnalytics(ctx context.Context, a store.App, f filters, plat
 	}
 	out := views.Analytics{Current: cur, Previous: prev, FromDay: fromDay, ToDay: toDay}
 	names := map[string]string{}
-	pws, err := h.store.PaywallSummaries(ctx, a.ID)
-	if err != nil {
+	if names, err = h.store.PaywallNames(ctx, a.ID); err != nil { // names only: no counts
 		return views.Analytics{}, err
-	}
-	for _, p := range pws {
-		names[p.Ref] = p.Name
 	}
 	out.PaywallNames = names
 	if !withCampaigns {
@@ -46,8 +42,26 @@ func (h *Handler) appAnalytics(ctx context.Context, a store.App, f filters, plat
 	}
 	cf := f
 	cf.Baseline = ""
+	// Campaigns no device was ever exposed to have empty results: computed without their queries.
+	seen, err := h.store.CampaignsSeen(ctx, f.platformIDs(platforms))
+	if err != nil {
+		return views.Analytics{}, err
+	}
+	released, err := h.releasedCampaigns(ctx, a)
+	if err != nil {
+		return views.Analytics{}, err
+	}
 	for _, cp := range cps {
-		rep, err := h.campaignReport(ctx, a, cp, cf, platforms)
+		if !seen[cp.Ref] && cp.Status != "live" {
+			continue // no exposures, and not live: not listed
+		}
+		shares, _ := sharesFor(cp, released)
+		var rep results.Report
+		if seen[cp.Ref] {
+			rep, err = h.campaignReportWith(ctx, cp, cf, platforms, shares)
+		} else {
+			rep, err = emptyCampaignReport(cp, cf, shares)
+		}
 		if err != nil {
 			return views.Analytics{}, err
 		}

@@ -10,7 +10,6 @@ import (
 
 	"nami/engine"
 	"nami/offer"
-	"nami/publish"
 	"nami/store"
 	"nami/urls"
 	"nami/views"
@@ -33,24 +32,32 @@ func (h *Handler) withApp(next echo.HandlerFunc) echo.HandlerFunc {
 func currentApp(c echo.Context) store.App { return c.Get(appKey).(store.App) }
 
 // appPage builds the view model of a page that belongs to the current app, with its sidebar.
+// It loads the counts of the current app only, the other apps as links (slug and name), and
+// whether the drafts differ from the last release from the draft generation (Drafts): no page
+// pays for apps it does not show, nor for a compile of the catalog.
 func (h *Handler) appPage(c echo.Context, title, section string) (views.Page, error) {
+	ctx := c.Request().Context()
 	p := h.page(c, title, section)
 	a := currentApp(c)
-	all, err := h.store.AppSummaries(c.Request().Context())
+	// Read again rather than taken from withApp: a handler that saved before rendering has bumped
+	// the draft generation since.
+	s, err := h.store.AppSummary(ctx, a.Slug)
 	if err != nil {
 		return p, err
 	}
-	nav := &views.AppNav{Slug: a.Slug, Name: a.Name}
-	for _, s := range all {
-		if s.ID == a.ID {
-			nav.Counts = views.NavCounts{Platforms: s.Platforms, Entitlements: s.Entitlements, Products: s.Products,
-				Paywalls: s.Paywalls, Campaigns: s.Campaigns}
-			nav.LastRelease = s.LastRelease
-			continue
-		}
-		nav.OtherApps = append(nav.OtherApps, views.AppLink{Slug: s.Slug, Name: s.Name})
+	links, err := h.store.AppLinks(ctx)
+	if err != nil {
+		return p, err
 	}
-	if nav.Unpublished, err = publish.Unpublished(c.Request().Context(), h.store.Reader, a.Slug); err != nil {
+	nav := &views.AppNav{Slug: a.Slug, Name: s.Name, LastRelease: s.LastRelease,
+		Counts: views.NavCounts{Platforms: s.Platforms, Entitlements: s.Entitlements, Products: s.Products,
+			Paywalls: s.Paywalls, Campaigns: s.Campaigns}}
+	for _, l := range links {
+		if l.Slug != a.Slug {
+			nav.OtherApps = append(nav.OtherApps, views.AppLink{Slug: l.Slug, Name: l.Name})
+		}
+	}
+	if nav.Unpublished, err = h.drafts.Unpublished(ctx, h.store, s.App); err != nil {
 		return p, err
 	}
 	p.Nav = nav
@@ -151,14 +158,17 @@ func (h *Handler) renderApp(c echo.Context, status int, rename views.Form) error
 	if err != nil {
 		return err
 	}
-	campaigns, err := h.store.Campaigns(ctx, a.ID)
+	campaigns, err := h.store.CampaignHeads(ctx, a.ID) // no variants: the overview lists names only
 	if err != nil {
 		return err
 	}
 	var live []views.CampaignRow
+	liveCount := 0
 	for _, cp := range campaigns {
 		if cp.Status == engine.StatusLive {
-			live = append(live, views.CampaignRow{Ref: cp.Ref, Name: cp.Name, Label: cp.Label, Priority: cp.Priority})
+			if liveCount++; len(live) < views.OverviewCampaigns {
+				live = append(live, views.CampaignRow{Ref: cp.Ref, Name: cp.Name, Label: cp.Label, Priority: cp.Priority})
+			}
 		}
 	}
 	if rename.Values == nil {
@@ -168,7 +178,7 @@ func (h *Handler) renderApp(c echo.Context, status int, rename views.Form) error
 	if err != nil {
 		return err
 	}
-	return h.render(c, status, views.AppPage(p, views.AppOverview{App: sum, Platforms: rows, LiveCampaigns: live, Rename: rename, Analytics: an}))
+	return h.render(c, status, views.AppPage(p, views.AppOverview{App: sum, Platforms: rows, LiveCampaigns: live, MoreLive: liveCount - len(live), Rename: rename, Analytics: an}))
 }
 
 // DeleteApp deletes an app and everything in it.

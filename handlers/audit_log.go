@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -19,23 +20,36 @@ func (h *Handler) AuditLog(c echo.Context) error {
 	ctx := c.Request().Context()
 	q := c.QueryParams()
 	f := store.AuditFilter{App: q.Get("app"), User: q.Get("user"), Entity: q.Get("entity"), Limit: views.AuditLimit}
-	entries, err := h.store.AuditEntries(ctx, f)
-	if err != nil {
-		return err
-	}
 	if q.Get("format") == "csv" {
+		entries, err := h.store.AuditEntries(ctx, f)
+		if err != nil {
+			return err
+		}
 		rows := [][]string{{"at", "user", "app", "action", "entity", "ref", "detail"}}
 		for _, e := range entries {
 			rows = append(rows, []string{e.At.UTC().Format(time.RFC3339), e.UserEmail, e.AppSlug, e.Action, e.Entity, e.Ref, e.Detail})
 		}
 		return writeCSV(c, "nami-audit.csv", rows)
 	}
+	f.Limit = 0
 	facets, err := h.store.AuditFacets(ctx)
 	if err != nil {
 		return err
 	}
+	ls := listStateOf(c)
+	entries, total, err := h.store.AuditPage(ctx, f, ls.Q, views.PageRows, (ls.Page-1)*views.PageRows)
+	if err != nil {
+		return err
+	}
+	if last, past := ls.lastPage(total); past && total > 0 {
+		ls = last
+		if entries, total, err = h.store.AuditPage(ctx, f, ls.Q, views.PageRows, (ls.Page-1)*views.PageRows); err != nil {
+			return err
+		}
+	}
 	loc := marketerZone(c)
-	v := views.AuditView{Filter: f, Facets: facets, Query: q.Encode()}
+	v := views.AuditView{Filter: f, Facets: facets, Query: csvQuery(q).Encode(),
+		Pager: ls.pager("/audit", url.Values{"app": {f.App}, "user": {f.User}, "entity": {f.Entity}}, total, len(entries), "entry", "entries")}
 	for _, e := range entries {
 		row := views.AuditRow{Entry: e, When: e.At.In(loc).Format("2006-01-02 15:04 MST"), Link: auditLink(e)}
 		if row.Changes, err = h.auditChanges(ctx, e, loc); err != nil {
@@ -87,4 +101,15 @@ func (h *Handler) auditChanges(ctx context.Context, e store.AuditEntry, loc *tim
 		return nil, err
 	}
 	return versionChanges(prev, cur, loc)
+}
+
+// csvQuery is the audit page's query for its CSV link: the filters, without the page.
+func csvQuery(q url.Values) url.Values {
+	out := url.Values{}
+	for _, k := range []string{"app", "user", "entity"} {
+		if v := q.Get(k); v != "" {
+			out.Set(k, v)
+		}
+	}
+	return out
 }

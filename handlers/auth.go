@@ -6,6 +6,7 @@ import (
 	"net/mail"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 	"golang.org/x/crypto/bcrypt"
@@ -143,7 +144,7 @@ func (h *Handler) Login(c echo.Context) error {
 	}
 	hash := u.PasswordHash
 	if hash == "" {
-		hash = dummyHash // spend the same time whether or not the account exists
+		hash = dummyHash() // spend the same time whether or not the account exists
 	}
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(c.FormValue("password"))) != nil || u.ID == 0 {
 		metrics.SignInFailures.Inc()
@@ -167,7 +168,9 @@ func (h *Handler) Login(c echo.Context) error {
 }
 
 // dummyHash is a bcrypt hash of a random string, compared against when the account does not exist.
-var dummyHash = func() string {
+// It is made once, on a goroutine that New starts, rather than at package init, where its ~0.1 s
+// of bcrypt delayed every start of the binary (serve and each CLI command alike).
+var dummyHash = sync.OnceValue(func() string {
 	tok, err := randomToken()
 	if err != nil {
 		panic(err)
@@ -177,7 +180,7 @@ var dummyHash = func() string {
 		panic(err)
 	}
 	return string(b)
-}()
+})
 
 // startSession replaces the visitor's session with a fresh one for u (a new id defeats fixation);
 // it is stored when the response is written.

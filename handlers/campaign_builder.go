@@ -258,35 +258,37 @@ func (h *Handler) builderView(c echo.Context, ref string, d campaignDraft, errs 
 	for _, op := range engine.Operators {
 		b.Operators = append(b.Operators, views.Option{Value: op.Name, Label: op.Label})
 	}
-	all, err := h.store.Paywalls(ctx, a.ID)
-	if err != nil {
-		return b, err
-	}
+	// Only the variants' paywalls are loaded in full (for their thumbnails); each variant's
+	// chooser offers its paywall and at most 50 others, searchable.
 	products, err := h.store.Products(ctx, a.ID)
 	if err != nil {
 		return b, err
 	}
 	idx := productIndex(products)
-	byRef := map[string]store.Paywall{}
-	for _, pw := range all {
-		b.Paywalls = append(b.Paywalls, views.Option{Value: pw.Ref, Label: pw.Name})
-		byRef[pw.Ref] = pw
+	first, err := h.store.SearchPaywalls(ctx, a.ID, "", maxChoices+1)
+	if err != nil {
+		return b, err
+	}
+	byRef, err := h.variantPaywalls(ctx, a.ID, d.Variants)
+	if err != nil {
+		return b, err
 	}
 	for _, v := range d.Variants {
 		row := views.VariantRow{Ref: v.Ref, Paywall: v.Paywall, Weight: v.Weight}
 		if pw, ok := byRef[v.Paywall]; ok {
 			row.Screen, row.HasScreen = buildScreen(pw, idx, previewPlatform(pw, nil, ""), pw.DefaultLocale, "phone"), true
 		}
+		row.Choices, row.MoreChoices = paywallChoices(first, byRef[v.Paywall])
 		if w, err := strconv.Atoi(v.Weight); err == nil {
 			b.Total += w
 		}
 		b.Variants = append(b.Variants, row)
 	}
-	list, err := h.store.Campaigns(ctx, a.ID)
+	heads, err := h.store.CampaignHeads(ctx, a.ID)
 	if err != nil {
 		return b, err
 	}
-	b.Labels = labelsInUse(list)
+	b.Labels = labelsInUse(heads)
 	return b, nil
 }
 
@@ -360,16 +362,13 @@ func (h *Handler) SaveCampaign(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	all, err := h.store.Paywalls(ctx, a.ID)
+	f := formOf(c)
+	d := draftFromForm(f)
+	// Only the paywalls the variants name are loaded; an unknown one is an error beside its field.
+	byRef, err := h.variantPaywalls(ctx, a.ID, d.Variants)
 	if err != nil {
 		return err
 	}
-	byRef := map[string]store.Paywall{}
-	for _, pw := range all {
-		byRef[pw.Ref] = pw
-	}
-	f := formOf(c)
-	d := draftFromForm(f)
 	loc := zoneFromForm(c, f)
 	errs := map[string]string{}
 	cp := d.campaign(saved, byRef, loc, errs)
@@ -444,4 +443,24 @@ func sentence(msg string) string {
 		msg += "."
 	}
 	return msg
+}
+
+// variantPaywalls loads only the paywalls the variants name, by ref; a ref that names none is
+// left out, for the caller to report beside its field.
+func (h *Handler) variantPaywalls(ctx context.Context, appID int64, variants []variantDraft) (map[string]store.Paywall, error) {
+	byRef := map[string]store.Paywall{}
+	for _, v := range variants {
+		if _, ok := byRef[v.Paywall]; ok || v.Paywall == "" {
+			continue
+		}
+		pw, err := h.store.Paywall(ctx, appID, v.Paywall)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		byRef[pw.Ref] = pw
+	}
+	return byRef, nil
 }

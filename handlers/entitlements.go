@@ -19,14 +19,35 @@ func (h *Handler) renderEntitlements(c echo.Context, status int, v views.Entitle
 	if err != nil {
 		return err
 	}
-	list, err := h.store.Entitlements(c.Request().Context(), currentApp(c).ID)
+	ctx := c.Request().Context()
+	a := currentApp(c)
+	ls := listStateOf(c)
+	list, total, err := h.store.EntitlementsPage(ctx, a.ID, ls.query())
 	if err != nil {
 		return err
 	}
+	if last, past := ls.lastPage(total); past && total > 0 {
+		ls = last
+		if list, total, err = h.store.EntitlementsPage(ctx, a.ID, ls.query()); err != nil {
+			return err
+		}
+	}
+	v.All = total
+	if ls.Q != "" {
+		if _, v.All, err = h.store.EntitlementsPage(ctx, a.ID, store.ListQuery{Limit: 1}); err != nil {
+			return err
+		}
+	}
+	found := v.EditRef == ""
 	for _, e := range list {
 		v.Rows = append(v.Rows, views.EntitlementRow{Ref: e.Ref, Name: e.Name, Description: e.Description, Products: e.Products})
+		found = found || e.Ref == v.EditRef
 	}
-	v.Slug = currentApp(c).Slug
+	if !found { // the row being edited is off this page: show it first
+		v.Rows = append([]views.EntitlementRow{{Ref: v.EditRef, Name: v.Edit.Get("name")}}, v.Rows...)
+	}
+	v.Slug = a.Slug
+	v.Pager = ls.pager(urls.Entitlements(a.Slug), nil, total, len(list), "entitlement", "entitlements")
 	return h.renderSection(c, status, p, views.EntitlementsPage(p, v), views.EntitlementsSection(p, v))
 }
 
@@ -70,7 +91,7 @@ func (h *Handler) CreateEntitlement(c echo.Context) error {
 		case err != nil:
 			return err
 		default:
-			return h.listDone(c, "Added "+e.Name+".", urls.Entitlements(currentApp(c).Slug), func() error { return h.renderEntitlements(c, http.StatusCreated, views.EntitlementsView{}) })
+			return h.listDone(c, "Added "+e.Name+".", entitlementsHere(c), func() error { return h.renderEntitlements(c, http.StatusCreated, views.EntitlementsView{}) })
 		}
 	}
 	return h.renderEntitlements(c, http.StatusUnprocessableEntity, views.EntitlementsView{New: f})
@@ -104,7 +125,7 @@ func (h *Handler) UpdateEntitlement(c echo.Context) error {
 		case err != nil:
 			return err
 		default:
-			return h.listDone(c, "Saved "+e.Name+".", urls.Entitlements(currentApp(c).Slug), func() error { return h.renderEntitlements(c, http.StatusOK, views.EntitlementsView{}) })
+			return h.listDone(c, "Saved "+e.Name+".", entitlementsHere(c), func() error { return h.renderEntitlements(c, http.StatusOK, views.EntitlementsView{}) })
 		}
 	}
 	return h.renderEntitlements(c, status, views.EntitlementsView{EditRef: old.Ref, Edit: f})
@@ -121,5 +142,47 @@ func (h *Handler) DeleteEntitlement(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.listDone(c, "Deleted "+e.Name+".", urls.Entitlements(currentApp(c).Slug), func() error { return h.renderEntitlements(c, http.StatusOK, views.EntitlementsView{}) })
+	return h.listDone(c, "Deleted "+e.Name+".", entitlementsHere(c), func() error { return h.renderEntitlements(c, http.StatusOK, views.EntitlementsView{}) })
+}
+
+// entitlementsHere is the entitlements list as the request had it: search and page.
+func entitlementsHere(c echo.Context) string {
+	return listStateOf(c).pager(urls.Entitlements(currentApp(c).Slug), nil, 0, 0, "", "").Here()
+}
+
+// BulkDeleteEntitlements deletes the selected entitlements (sel=ref) in one transaction, with an
+// audit entry each, like DeleteEntitlement; ones that no longer exist are reported as refused.
+func (h *Handler) BulkDeleteEntitlements(c echo.Context) error {
+	f := formOf(c)
+	sel, msg := bulkSelection(f, "entitlements")
+	if msg != "" {
+		return h.renderEntitlements(c, http.StatusUnprocessableEntity, views.EntitlementsView{BulkError: msg})
+	}
+	var res views.BulkResult
+	err := h.commitBulk(c, func(ctx context.Context, tx *store.Tx, audit func(action, entity, ref, detail string) error) error {
+		res = views.BulkResult{}
+		for _, ref := range sel {
+			e, err := tx.Entitlement(ctx, currentApp(c).ID, ref)
+			if errors.Is(err, store.ErrNotFound) {
+				res.Refused = append(res.Refused, ref+": it no longer exists")
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if err := tx.DeleteEntitlement(ctx, e.ID); err != nil {
+				return err
+			}
+			if err := audit("deleted", "entitlement", e.Ref, ""); err != nil {
+				return err
+			}
+			res.Done = append(res.Done, e.Name)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	setFlash(c, bulkFlashKind(res), bulkReport("Deleted", "entitlement", "entitlements", res))
+	return h.redirect(c, entitlementsHere(c))
 }

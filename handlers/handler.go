@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"nami/publish"
 	"nami/store"
 )
 
@@ -20,6 +21,8 @@ type Handler struct {
 	shareKey []byte
 	// csrfKey signs the CSRF cookie of visitors who are not signed in (see csrfCookie).
 	csrfKey []byte
+	// drafts caches whether each app's drafts differ from its last release, and the diff.
+	drafts *publish.Drafts
 	// published is called after a release is stored, so the SDK API serves it at once.
 	published func(context.Context) error
 	// writable says whether the database takes writes, for /healthz; nil checks reads only.
@@ -39,6 +42,7 @@ func New(ctx context.Context, st *store.Store, log *slog.Logger) (*Handler, erro
 	if err != nil {
 		return nil, err
 	}
+	go dummyHash() // ready before the first sign-in, without holding up start-up
 	return &Handler{
 		store:    st,
 		log:      log,
@@ -47,5 +51,6 @@ func New(ctx context.Context, st *store.Store, log *slog.Logger) (*Handler, erro
 		now:      func() time.Time { return time.Now().UTC() },
 		shareKey: key,
 		csrfKey:  csrfKey,
+		drafts:   publish.NewDrafts(),
 	}, nil
 }

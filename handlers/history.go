@@ -161,6 +161,7 @@ func paywallChanges(a, b store.PaywallBody) []views.HistoryChange {
 	l.field("dark background colour", darkText(a.Theme, a.Theme.Dark.Background), darkText(b.Theme, b.Theme.Dark.Background))
 	l.field("dark text colour", darkText(a.Theme, a.Theme.Dark.Text), darkText(b.Theme, b.Theme.Dark.Text))
 	l.field("image", imageText(a.HeroImage), imageText(b.HeroImage))
+	l.field("in snapshots without a campaign", yesNo(a.SDK), yesNo(b.SDK))
 	locales := func(p store.PaywallBody) string {
 		var out []string
 		for _, c := range p.Copy {
@@ -400,7 +401,7 @@ func (h *Handler) restoredPaywall(ctx context.Context, a store.App, cur store.Pa
 	}
 	idx := productIndex(products)
 	d := cur
-	d.Name, d.Template, d.DefaultLocale, d.Theme, d.HeroImage = b.Name, b.Template, b.DefaultLocale, b.Theme, b.HeroImage
+	d.Name, d.Template, d.DefaultLocale, d.Theme, d.HeroImage, d.SDK = b.Name, b.Template, b.DefaultLocale, b.Theme, b.HeroImage, b.SDK
 	d.Copy, d.Products = nil, nil
 	for _, c := range b.Copy {
 		d.Copy = append(d.Copy, store.Copy{Locale: c.Locale, Title: c.Title, Subtitle: c.Subtitle, Body: c.Body, CTA: c.CTA, Footer: c.Footer})
@@ -588,4 +589,12 @@ func sharesAWord(xs, ys []string, lcs [][]int) bool {
 		}
 	}
 	return false
+}
+
+// yesNo writes a flag for a history change.
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"nami/publish"
+	"nami/views"
 )
 
 func TestPaywallEditorShowsCopyLengthsAgainstTheTemplatesLimits(t *testing.T) {
@@ -13,7 +14,7 @@ func TestPaywallEditorShowsCopyLengthsAgainstTheTemplatesLimits(t *testing.T) {
 	loadDemo(t, ts)
 	for ref, template := range map[string]string{"spring": "hero", "yearly-focus": "cards", "quiet": "minimal"} {
 		r, form := editorOf(t, c, ref)
-		if r.doc.Find(`script[src="/static/js/copycount.js"]`).Length() != 1 {
+		if r.doc.Find(`script[src="`+views.Asset("js/copycount.js")+`"]`).Length() != 1 {
 			t.Errorf("%s: the editor does not load copycount.js", ref)
 		}
 		limits := publish.CopyLimits(template)

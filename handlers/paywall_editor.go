@@ -38,6 +38,7 @@ type editorState struct {
 	errors                                             map[string]string
 	conflict, imageError, shareURL, shareQR            string
 	dirty                                              bool
+	productQuery                                       string // the product chooser's search
 }
 
 // readDraft turns the editor's form into a paywall (on top of the saved one, which keeps its id,
@@ -55,6 +56,7 @@ func readDraft(f views.Form, saved store.Paywall, idx map[string]store.Product, 
 			d.Theme.Dark.Accent = " "
 		}
 	}
+	d.SDK = f.Get("sdk") == "true"
 	d.Version = formVersion(f)
 	d.Copy = nil
 	for _, loc := range f.Values["locales"] {
@@ -268,7 +270,7 @@ func editorView(slug string, d store.Paywall, st editorState, products []store.P
 	idx := productIndex(products)
 	names := map[string]string{}
 	v := views.PaywallEditor{Slug: slug, Ref: d.Ref, Version: d.Version, Name: d.Name, Template: d.Template, DefaultLocale: d.DefaultLocale,
-		Accent: d.Theme.Accent, Background: d.Theme.Background, Text: d.Theme.Text, HasDark: d.Theme.HasDark(),
+		Accent: d.Theme.Accent, Background: d.Theme.Background, Text: d.Theme.Text, HasDark: d.Theme.HasDark(), SDK: d.SDK,
 		DarkAccent: strings.TrimSpace(d.Theme.Dark.Accent), DarkBackground: d.Theme.Dark.Background, DarkText: d.Theme.Dark.Text,
 		Warnings: contrastWarnings(d.Theme), Errors: st.errors, Conflict: st.conflict,
 		ImageError: st.imageError, Dirty: st.dirty, Updated: d.UpdatedAt.Format("2 Jan 2006 15:04 MST"), UpdatedBy: d.UpdatedBy, ShareURL: st.shareURL, ShareQR: st.shareQR}
@@ -295,17 +297,17 @@ func editorView(slug string, d store.Paywall, st editorState, products []store.P
 		v.Products = append(v.Products, ep)
 		picked[productKey(pp.PlatformRef, pp.SKU)] = true
 	}
-	for _, p := range platforms {
-		g := views.ProductGroup{Label: p.Name}
-		for _, pr := range products {
-			if pr.PlatformRef == p.Ref && !picked[productKey(pr.PlatformRef, pr.SKU)] {
-				g.Options = append(g.Options, views.Option{Value: productKey(pr.PlatformRef, pr.SKU), Label: pr.Name + " — " + priceText(pr)})
+	var offer []store.Product
+	for _, pr := range products {
+		if !picked[productKey(pr.PlatformRef, pr.SKU)] {
+			v.CanAddProducts = true
+			if productMatches(pr, st.productQuery) {
+				offer = append(offer, pr)
 			}
 		}
-		if len(g.Options) > 0 {
-			v.Groups = append(v.Groups, g)
-		}
 	}
+	v.ProductQuery = st.productQuery
+	v.Groups, v.MoreProducts = productGroups(offer, platforms)
 	v.Screen = draftScreen(d, st, idx, platforms)
 	v.PreviewPlatform, v.PreviewLocale, v.PreviewDevice = previewPlatform(d, platforms, st.previewPlatform), v.Screen.Locale, v.Screen.Device
 	v.PreviewAppearance = v.Screen.Appearance
@@ -346,7 +348,8 @@ func draftScreen(d store.Paywall, st editorState, idx map[string]store.Product, 
 // previewState reads the preview selectors and the open tab from a form.
 func previewState(f views.Form) editorState {
 	return editorState{tab: f.Get("tab"), previewPlatform: f.Get("preview_platform"), previewLocale: f.Get("preview_locale"),
-		previewDevice: f.Get("preview_device"), previewAppearance: f.Get("preview_appearance"), errors: map[string]string{}}
+		previewDevice: f.Get("preview_device"), previewAppearance: f.Get("preview_appearance"), errors: map[string]string{},
+		productQuery: strings.TrimSpace(f.Get("product_q"))}
 }
 
 func (h *Handler) renderEditor(c echo.Context, status int, d store.Paywall, st editorState) error {
@@ -369,7 +372,8 @@ func (h *Handler) PaywallEditor(c echo.Context) error {
 		return err
 	}
 	st := editorState{errors: map[string]string{}, previewPlatform: c.QueryParam("platform"), previewLocale: c.QueryParam("locale"),
-		previewDevice: c.QueryParam("device"), previewAppearance: c.QueryParam("appearance"), shareURL: c.QueryParam("shared")}
+		previewDevice: c.QueryParam("device"), previewAppearance: c.QueryParam("appearance"), shareURL: c.QueryParam("shared"),
+		productQuery: strings.TrimSpace(c.QueryParam("product_q"))}
 	if st.shareURL != "" && !strings.HasPrefix(st.shareURL, "/share/") {
 		st.shareURL = ""
 	}
@@ -525,6 +529,9 @@ func paywallConflict(cur, mine store.Paywall) string {
 		return x.PlatformRef == y.PlatformRef && x.SKU == y.SKU && x.Badge == y.Badge && x.Highlighted == y.Highlighted
 	}) {
 		parts = append(parts, "the products")
+	}
+	if cur.SDK != mine.SDK {
+		parts = append(parts, "the SDK setting")
 	}
 	if cur.HeroImage != mine.HeroImage {
 		parts = append(parts, "the image")

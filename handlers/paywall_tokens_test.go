@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"nami/views"
 )
 
 // Tokens in copy resolve in the preview for the platform's products and the locale; copy that
@@ -107,7 +109,7 @@ func TestPaywallEditorOffersTokensBesideEachCopyField(t *testing.T) {
 	c := signUp(t, ts)
 	loadDemo(t, ts)
 	r, _ := editorOf(t, c, "yearly-focus")
-	if r.doc.Find(`script[src="/static/js/tokens.js"]`).Length() != 1 {
+	if r.doc.Find(`script[src="`+views.Asset("js/tokens.js")+`"]`).Length() != 1 {
 		t.Error("the editor does not load tokens.js")
 	}
 	for _, f := range []string{"title", "subtitle", "body", "cta", "footer"} {

@@ -19,36 +19,53 @@ import (
 var defaultTheme = store.Theme{Accent: "#6D28D9", Background: "#FFFFFF", Text: "#111827"}
 
 func (h *Handler) renderPaywalls(c echo.Context, status int, f views.Form) error {
+	return h.renderPaywallsWith(c, status, f, "")
+}
+
+// renderPaywallsWith renders one page of the paywalls that match the search, each with its
+// live mini preview (so at most a page of previews), and bulkErr beside the bulk bar.
+func (h *Handler) renderPaywallsWith(c echo.Context, status int, f views.Form, bulkErr string) error {
 	ctx := c.Request().Context()
 	a := currentApp(c)
 	p, err := h.appPage(c, "Paywalls", "paywalls")
 	if err != nil {
 		return err
 	}
-	sums, err := h.store.PaywallSummaries(ctx, a.ID)
+	ls := listStateOf(c)
+	sums, total, err := h.store.PaywallSummariesPage(ctx, a.ID, ls.query())
 	if err != nil {
 		return err
 	}
-	all, err := h.store.Paywalls(ctx, a.ID)
-	if err != nil {
-		return err
+	if last, past := ls.lastPage(total); past && total > 0 {
+		ls = last
+		if sums, total, err = h.store.PaywallSummariesPage(ctx, a.ID, ls.query()); err != nil {
+			return err
+		}
 	}
-	full := map[string]store.Paywall{}
-	for _, pw := range all {
-		full[pw.Ref] = pw
+	v := views.PaywallsView{Slug: a.Slug, New: f, All: total, BulkError: bulkErr}
+	if ls.Q != "" {
+		if v.All, err = h.store.CountPaywalls(ctx, a.ID); err != nil {
+			return err
+		}
 	}
-	products, err := h.store.Products(ctx, a.ID)
-	if err != nil {
-		return err
+	var idx map[string]store.Product
+	if len(sums) > 0 {
+		products, err := h.store.Products(ctx, a.ID)
+		if err != nil {
+			return err
+		}
+		idx = productIndex(products)
 	}
-	idx := productIndex(products)
-	v := views.PaywallsView{Slug: a.Slug, New: f}
 	for _, s := range sums {
-		pw := full[s.Ref]
+		pw, err := h.store.Paywall(ctx, a.ID, s.Ref)
+		if err != nil {
+			return err
+		}
 		v.Cards = append(v.Cards, views.PaywallCard{Ref: s.Ref, Name: s.Name, Template: s.Template, Locales: s.Locales, Products: s.Products,
 			Campaigns: s.Campaigns, UpdatedBy: s.UpdatedBy, Updated: s.UpdatedAt.Format("2 Jan 2006 15:04 MST"),
 			Screen: buildScreen(pw, idx, previewPlatform(pw, nil, ""), pw.DefaultLocale, "phone")})
 	}
+	v.Pager = ls.pager(urls.Paywalls(a.Slug), nil, total, len(sums), "paywall", "paywalls")
 	if v.New.Values == nil {
 		v.New = views.Form{Values: map[string][]string{"template": {"hero"}}}
 	}
@@ -174,4 +191,51 @@ func themOrIt(n int) string {
 		return "it"
 	}
 	return "them"
+}
+
+// BulkDeletePaywalls deletes the selected paywalls (sel=ref) in one transaction, with an audit
+// entry each, like DeletePaywall; a paywall a campaign still shows is refused, with the campaigns.
+func (h *Handler) BulkDeletePaywalls(c echo.Context) error {
+	f := formOf(c)
+	a := currentApp(c)
+	sel, msg := bulkSelection(f, "paywalls")
+	if msg != "" {
+		return h.renderPaywallsWith(c, http.StatusUnprocessableEntity, views.Form{}, msg)
+	}
+	var res views.BulkResult
+	err := h.commitBulk(c, func(ctx context.Context, tx *store.Tx, audit func(action, entity, ref, detail string) error) error {
+		res = views.BulkResult{}
+		for _, ref := range sel {
+			pw, err := tx.Paywall(ctx, a.ID, ref)
+			if errors.Is(err, store.ErrNotFound) {
+				res.Refused = append(res.Refused, ref+": it no longer exists")
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			err = tx.DeletePaywall(ctx, pw.ID)
+			if errors.Is(err, store.ErrInUse) {
+				used, uerr := tx.PaywallCampaigns(ctx, pw.ID)
+				if uerr != nil {
+					return uerr
+				}
+				res.Refused = append(res.Refused, pw.Name+": used by the campaign"+pluralS(len(used))+" "+strings.Join(used, ", "))
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if err := audit("deleted", "paywall", pw.Ref, ""); err != nil {
+				return err
+			}
+			res.Done = append(res.Done, pw.Name)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	setFlash(c, bulkFlashKind(res), bulkReport("Deleted", "paywall", "paywalls", res))
+	return h.redirect(c, listStateOf(c).pager(urls.Paywalls(a.Slug), nil, 0, 0, "", "").Here())
 }

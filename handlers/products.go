@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -18,7 +19,8 @@ import (
 var kindLabels = map[string]string{"subscription": "Subscription", "non_consumable": "One-time", "consumable": "Consumable"}
 
 // productsView fills the lists a products page needs; filter is kept only if it names a platform.
-func (h *Handler) productsView(c echo.Context, filter string) (views.ProductsView, error) {
+// It loads one page of the products that match the search, not all of them.
+func (h *Handler) productsView(c echo.Context, filter string, ls listState) (views.ProductsView, error) {
 	ctx := c.Request().Context()
 	a := currentApp(c)
 	v := views.ProductsView{Slug: a.Slug}
@@ -44,19 +46,27 @@ func (h *Handler) productsView(c echo.Context, filter string) (views.ProductsVie
 	for _, k := range offer.KindChoices {
 		v.Kinds = append(v.Kinds, views.Option{Value: k.Value, Label: k.Label})
 	}
-	products, err := h.store.Products(ctx, a.ID)
+	products, total, err := h.store.ProductsPage(ctx, a.ID, v.Filter, ls.query())
 	if err != nil {
 		return v, err
 	}
-	v.Total = len(products)
+	if last, past := ls.lastPage(total); past && total > 0 {
+		ls = last
+		if products, total, err = h.store.ProductsPage(ctx, a.ID, v.Filter, ls.query()); err != nil {
+			return v, err
+		}
+	}
+	if v.Filter == "" && ls.Q == "" {
+		v.Total = total
+	} else if v.Total, err = h.store.CountProducts(ctx, a.ID); err != nil {
+		return v, err
+	}
 	locale := marketerLocale(c)
 	for _, p := range products {
-		if v.Filter != "" && p.PlatformRef != v.Filter {
-			continue
-		}
 		v.Rows = append(v.Rows, views.ProductRow{PlatformRef: p.PlatformRef, PlatformName: names[p.PlatformRef], SKU: p.SKU,
 			Name: p.Name, Kind: p.Kind, KindLabel: kindLabels[p.Kind], PriceText: priceTextIn(p, locale), Entitlements: p.Entitlements})
 	}
+	v.Pager = ls.pager(urls.Products(a.Slug), url.Values{"platform": {v.Filter}}, total, len(v.Rows), "product", "products")
 	return v, nil
 }
 
@@ -64,13 +74,21 @@ func (h *Handler) productsView(c echo.Context, filter string) (views.ProductsVie
 func priceText(p store.Product) string { return priceTextIn(p, "en") }
 
 func (h *Handler) renderProducts(c echo.Context, status int, filter string, newForm views.Form, editKey string, edit views.Form) error {
+	return h.renderProductsWith(c, status, filter, listStateOf(c), newForm, editKey, edit, "")
+}
+
+func (h *Handler) renderProductsWith(c echo.Context, status int, filter string, ls listState, newForm views.Form, editKey string, edit views.Form, bulkErr string) error {
 	p, err := h.appPage(c, "Products", "products")
 	if err != nil {
 		return err
 	}
-	v, err := h.productsView(c, filter)
+	v, err := h.productsView(c, filter, ls)
 	if err != nil {
 		return err
+	}
+	v.BulkError = bulkErr
+	if editKey != "" && edit.Values != nil {
+		v.Rows = withEditedRow(v.Rows, editKey, edit)
 	}
 	v.New, v.EditKey, v.Edit = newForm, editKey, edit
 	if v.New.Values == nil {
@@ -182,7 +200,7 @@ func (h *Handler) CreateProduct(c echo.Context) error {
 		case err != nil:
 			return err
 		default:
-			return h.listDone(c, "Added "+pr.Name+" ("+pr.SKU+").", urls.ProductsOn(currentApp(c).Slug, filter), func() error { return h.renderProducts(c, http.StatusCreated, filter, views.Form{}, "", views.Form{}) })
+			return h.listDone(c, "Added "+pr.Name+" ("+pr.SKU+").", productsHere(c, filter), func() error { return h.renderProducts(c, http.StatusCreated, filter, views.Form{}, "", views.Form{}) })
 		}
 	}
 	return h.renderProducts(c, http.StatusUnprocessableEntity, filter, f, "", views.Form{})
@@ -225,7 +243,7 @@ func (h *Handler) UpdateProduct(c echo.Context) error {
 		case err != nil:
 			return err
 		default:
-			return h.listDone(c, "Saved "+pr.Name+".", urls.ProductsOn(currentApp(c).Slug, filter), func() error { return h.renderProducts(c, http.StatusOK, filter, views.Form{}, "", views.Form{}) })
+			return h.listDone(c, "Saved "+pr.Name+".", productsHere(c, filter), func() error { return h.renderProducts(c, http.StatusOK, filter, views.Form{}, "", views.Form{}) })
 		}
 	}
 	return h.renderProducts(c, status, filter, views.Form{}, old.PlatformRef+"/"+old.SKU, f)
@@ -245,7 +263,64 @@ func (h *Handler) DeleteProduct(c echo.Context) error {
 	setFlash(c, "success", "Deleted "+pr.Name+" ("+pr.SKU+").")
 	filter := c.QueryParam("filter")
 	if !isHTMX(c) {
-		return h.redirect(c, urls.ProductsOn(currentApp(c).Slug, filter))
+		return h.redirect(c, productsHere(c, filter))
 	}
 	return h.renderProducts(c, http.StatusOK, filter, views.Form{}, "", views.Form{})
+}
+
+// productsHere is the products list as the request had it: platform filter, search and page.
+func productsHere(c echo.Context, filter string) string {
+	ls := listStateOf(c)
+	return ls.pager(urls.Products(currentApp(c).Slug), url.Values{"platform": {filter}}, 0, 0, "", "").Here()
+}
+
+// withEditedRow makes sure the row being edited is on the page, first if the page lacks it.
+func withEditedRow(rows []views.ProductRow, key string, edit views.Form) []views.ProductRow {
+	for _, r := range rows {
+		if r.PlatformRef+"/"+r.SKU == key {
+			return rows
+		}
+	}
+	platform, sku, _ := strings.Cut(key, "/")
+	return append([]views.ProductRow{{PlatformRef: platform, SKU: sku, Name: edit.Get("name")}}, rows...)
+}
+
+// BulkDeleteProducts deletes the selected products (sel=platform/sku) in one transaction, with
+// an audit entry each, like DeleteProduct; products that no longer exist are reported as refused.
+func (h *Handler) BulkDeleteProducts(c echo.Context) error {
+	f := formOf(c)
+	filter := f.Get("platform")
+	ls := listStateOf(c)
+	sel, msg := bulkSelection(f, "products")
+	if msg != "" {
+		return h.renderProductsWith(c, http.StatusUnprocessableEntity, filter, ls, views.Form{}, "", views.Form{}, msg)
+	}
+	var res views.BulkResult
+	err := h.commitBulk(c, func(ctx context.Context, tx *store.Tx, audit func(action, entity, ref, detail string) error) error {
+		res = views.BulkResult{}
+		for _, key := range sel {
+			platform, sku, _ := strings.Cut(key, "/")
+			pr, err := tx.Product(ctx, currentApp(c).ID, platform, sku)
+			if errors.Is(err, store.ErrNotFound) {
+				res.Refused = append(res.Refused, key+": it no longer exists")
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if err := tx.DeleteProduct(ctx, pr.ID); err != nil {
+				return err
+			}
+			if err := audit("deleted", "product", pr.PlatformRef+"/"+pr.SKU, ""); err != nil {
+				return err
+			}
+			res.Done = append(res.Done, pr.Name+" ("+pr.SKU+")")
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	setFlash(c, bulkFlashKind(res), bulkReport("Deleted", "product", "products", res))
+	return h.redirect(c, productsHere(c, filter))
 }

@@ -32,7 +32,7 @@ func (h *Handler) renderReleases(c echo.Context, status int, f views.Form) error
 	if err != nil {
 		return err
 	}
-	plan, err := publish.Prepare(ctx, h.store.Reader, a.Slug, h.now())
+	plan, err := h.drafts.Prepare(ctx, h.store, a.Slug, h.now())
 	if err != nil {
 		return err
 	}
@@ -127,7 +127,7 @@ func (h *Handler) Publish(c echo.Context) error {
 		f.Errors["note"] = "Use at most 500 characters."
 		return h.renderReleases(c, http.StatusUnprocessableEntity, f)
 	}
-	res, err := publish.Publish(c.Request().Context(), h.store, a.Slug, user(c).Email, note)
+	res, err := h.drafts.Publish(c.Request().Context(), h.store, a.Slug, user(c).Email, note)
 	var blocked *publish.Blocked
 	if errors.As(err, &blocked) {
 		f.Errors["_form"] = "Nothing was published: fix the errors below first."

@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -151,6 +150,38 @@ func (f filters) values(wholeDays bool) url.Values {
 // publishedShares are the arms the last release gives devices, in order (variants, then the
 // holdout), or the draft's when the campaign was never published; SRM compares with them.
 func (h *Handler) publishedShares(ctx context.Context, a store.App, cp store.Campaign) ([]results.Share, bool, error) {
+	released, err := h.releasedCampaigns(ctx, a)
+	if err != nil {
+		return nil, false, err
+	}
+	shares, ok := sharesFor(cp, released)
+	return shares, ok, nil
+}
+
+// releasedCampaigns are the campaigns of the app's last release by ref (nil before the first
+// release), for the shares of many campaigns at once: the release catalog is parsed once per
+// release (Drafts), and looked up by ref rather than searched per campaign.
+func (h *Handler) releasedCampaigns(ctx context.Context, a store.App) (map[string]catalog.CampaignDoc, error) {
+	rel, err := h.store.LastRelease(ctx, a.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	file, err := h.drafts.ReleaseCatalog(ctx, h.store.Reader, rel)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]catalog.CampaignDoc, len(file.Campaigns))
+	for _, c := range file.Campaigns {
+		out[c.Ref] = c
+	}
+	return out, nil
+}
+
+// sharesFor is publishedShares with the released campaigns at hand.
+func sharesFor(cp store.Campaign, released map[string]catalog.CampaignDoc) ([]results.Share, bool) {
 	shares := func(holdout int, variants []catalog.VariantDoc) []results.Share {
 		var out []results.Share
 		var total int
@@ -169,34 +200,14 @@ func (h *Handler) publishedShares(ctx context.Context, a store.App, cp store.Cam
 		}
 		return out
 	}
-	draft := func() []results.Share {
-		var vs []catalog.VariantDoc
-		for _, v := range cp.Variants {
-			vs = append(vs, catalog.VariantDoc{Ref: v.Ref, Weight: v.Weight})
-		}
-		return shares(cp.HoldoutPercent, vs)
+	if c, ok := released[cp.Ref]; ok {
+		return shares(c.HoldoutPercent, c.Variants), true
 	}
-	rel, err := h.store.LastRelease(ctx, a.ID)
-	if errors.Is(err, store.ErrNotFound) {
-		return draft(), false, nil
+	var vs []catalog.VariantDoc
+	for _, v := range cp.Variants {
+		vs = append(vs, catalog.VariantDoc{Ref: v.Ref, Weight: v.Weight})
 	}
-	if err != nil {
-		return nil, false, err
-	}
-	body, err := h.store.ReleaseCatalog(ctx, rel.ID)
-	if err != nil {
-		return nil, false, err
-	}
-	var file catalog.File
-	if err := json.Unmarshal(body, &file); err != nil {
-		return nil, false, fmt.Errorf("release %d catalog: %w", rel.Number, err)
-	}
-	for _, c := range file.Campaigns {
-		if c.Ref == cp.Ref {
-			return shares(c.HoldoutPercent, c.Variants), true, nil
-		}
-	}
-	return draft(), false, nil
+	return shares(cp.HoldoutPercent, vs), false
 }
 
 // campaignReport computes a campaign's results for the filters.
@@ -205,6 +216,11 @@ func (h *Handler) campaignReport(ctx context.Context, a store.App, cp store.Camp
 	if err != nil {
 		return results.Report{}, err
 	}
+	return h.campaignReportWith(ctx, cp, f, platforms, shares)
+}
+
+// campaignReportWith is campaignReport with the campaign's shares at hand.
+func (h *Handler) campaignReportWith(ctx context.Context, cp store.Campaign, f filters, platforms []store.AppPlatform, shares []results.Share) (results.Report, error) {
 	window := time.Duration(f.WindowDays) * 24 * time.Hour
 	days, revenue, err := h.store.CampaignCohorts(ctx, f.platformIDs(platforms), cp.Ref, f.From, f.To, window)
 	if err != nil {
@@ -212,6 +228,13 @@ func (h *Handler) campaignReport(ctx context.Context, a store.App, cp store.Camp
 	}
 	return results.Compute(results.Input{Campaign: cp.Ref, From: f.From, To: f.To, WindowDays: f.WindowDays, Baseline: f.Baseline,
 		Shares: shares, Days: days, Revenue: revenue})
+}
+
+// emptyCampaignReport is campaignReportWith for a campaign no device was exposed to, without
+// the queries: the same as with no cohort days and no revenue.
+func emptyCampaignReport(cp store.Campaign, f filters, shares []results.Share) (results.Report, error) {
+	return results.Compute(results.Input{Campaign: cp.Ref, From: f.From, To: f.To, WindowDays: f.WindowDays, Baseline: f.Baseline,
+		Shares: shares, Days: []results.CohortDay{}, Revenue: map[string]map[string]int64{}})
 }
 
 // CampaignResults answers a campaign's experiment results: a page, JSON (Accept:

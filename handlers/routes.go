@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"io/fs"
 	"net/http"
 	"strings"
 	"time"
@@ -28,11 +27,7 @@ func (h *Handler) Routes(e *echo.Echo) {
 	e.Use(securityHeaders)
 
 	e.GET("/healthz", h.Health)
-	staticFS, err := fs.Sub(static.Files, ".")
-	if err != nil {
-		panic(err)
-	}
-	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", staticCache(http.FileServer(http.FS(filesOnly{staticFS}))))))
+	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", static.Handler())))
 
 	e.GET("/images/:hash", h.ServeImage)
 
@@ -123,6 +118,12 @@ func (h *Handler) Routes(e *echo.Echo) {
 	app.GET(urls.PatternProduct, h.EditProduct)
 	app.POST(urls.PatternProduct, h.UpdateProduct, edit)
 	app.POST(urls.PatternProduct+"/delete", h.DeleteProduct, edit)
+	app.POST(urls.PatternApp+"/bulk/products/delete", h.BulkDeleteProducts, edit)
+	app.POST(urls.PatternApp+"/bulk/paywalls/delete", h.BulkDeletePaywalls, edit)
+	app.POST(urls.PatternApp+"/bulk/entitlements/delete", h.BulkDeleteEntitlements, edit)
+	app.POST(urls.PatternApp+"/bulk/campaigns/status", h.BulkCampaignStatus, edit)
+	app.GET(urls.PatternPaywall+"/product-choices", h.PaywallProductChoices)
+	app.GET(urls.PatternCampaign+"/paywall-choices", h.CampaignPaywallChoices)
 }
 
 // healthAnswer is the body of /healthz.
@@ -186,30 +187,6 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
-}
-
-// filesOnly hides the directories of a file system, so that /static/js/ is 404 rather than a
-// listing of the files.
-type filesOnly struct{ fs.FS }
-
-func (f filesOnly) Open(name string) (fs.File, error) {
-	file, err := f.FS.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	if info, err := file.Stat(); err != nil || info.IsDir() {
-		file.Close()
-		return nil, fs.ErrNotExist
-	}
-	return file, nil
-}
-
-// staticCache lets browsers keep static files for an hour.
-func staticCache(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=3600")
-		next.ServeHTTP(w, r)
-	})
 }
 
 // loggedPath is a request path fit for the log: the secrets of one-time invite and reset links

@@ -3,6 +3,7 @@ package handlers
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -96,7 +97,27 @@ func (h *Handler) Simulate(c echo.Context) error {
 	if wantsJSON {
 		return c.JSON(http.StatusOK, out)
 	}
+	v.TraceShown, v.TraceMore = boundedTrace(v.Decision.Trace)
 	return h.renderSimulate(c, v)
+}
+
+// maxTraceSteps bounds the candidates the simulator page explains.
+const maxTraceSteps = 20
+
+// boundedTrace is the first maxTraceSteps steps of a trace, plus the chosen step when it comes
+// later, and how many steps that leaves out.
+func boundedTrace(trace []engine.TraceStep) ([]engine.TraceStep, int) {
+	if len(trace) <= maxTraceSteps {
+		return trace, 0
+	}
+	shown := slices.Clone(trace[:maxTraceSteps])
+	for _, st := range trace[maxTraceSteps:] {
+		if st.Outcome == engine.OutcomeChosen {
+			shown = append(shown, st)
+			break
+		}
+	}
+	return shown, len(trace) - len(shown)
 }
 
 // simulatorForm is the simulator page for the query, and the platform it asks about: the one

@@ -90,3 +90,50 @@ func PaletteWarnings(accent, background, text string) []ContrastWarning {
 	}
 	return out
 }
+
+// The share of the text colour in a palette's muted text (subtitle, footer, restore), the rest
+// being the background, as CSS color-mix(in srgb) mixes them: light palettes mix less text in than
+// dark ones, whose surfaces need a lighter grey to stay readable.
+const (
+	MutedShareLight = 0.62
+	MutedShareDark  = 0.72
+)
+
+// MutedText is a palette's muted text colour: the text mixed with the background at share, or,
+// when that mix would read under MinContrast on the background, the least text-heavy mix that
+// reaches it (the text itself at worst, so the muted text is never weaker than the body text).
+// Colours that are not "#RRGGBB" give "" and false; paywall.css then mixes its own fallback.
+func MutedText(text, background string, share float64) (string, bool) {
+	t, ok1 := rgb(text)
+	b, ok2 := rgb(background)
+	if !ok1 || !ok2 {
+		return "", false
+	}
+	for s := math.Round(share*100) / 100; ; s += 0.01 {
+		if s >= 1 {
+			return text, true
+		}
+		c := mix(t, b, s)
+		if r, _ := Contrast(c, background); r >= MinContrast {
+			return c, true
+		}
+	}
+}
+
+// rgb reads "#RRGGBB" into its channels.
+func rgb(hex string) ([3]float64, bool) {
+	if _, ok := Luminance(hex); !ok {
+		return [3]float64{}, false
+	}
+	v, _ := strconv.ParseUint(hex[1:], 16, 32)
+	return [3]float64{float64(v >> 16 & 0xFF), float64(v >> 8 & 0xFF), float64(v & 0xFF)}, true
+}
+
+// mix is CSS color-mix(in srgb, a share, b): the gamma-encoded channels interpolated.
+func mix(a, b [3]float64, share float64) string {
+	var out [3]int
+	for i := range a {
+		out[i] = int(math.Round(a[i]*share + b[i]*(1-share)))
+	}
+	return fmt.Sprintf("#%02X%02X%02X", out[0], out[1], out[2])
+}

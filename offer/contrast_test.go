@@ -96,3 +96,34 @@ func TestPaletteWarnings(t *testing.T) {
 		t.Errorf("malformed colours got contrast warnings: %+v", w)
 	}
 }
+
+// The muted text keeps the palette's mix when it reads well and is darkened (or lightened) just
+// enough when it would not; it never reads under 4.5:1 unless the text itself does.
+func TestMutedTextNeverReadsUnderAA(t *testing.T) {
+	if got, _ := MutedText("#111827", "#FFFFFF", MutedShareLight); got != "#6B7079" {
+		t.Errorf("muted of the default palette = %s, want the 62%% mix #6B7079", got)
+	}
+	for _, c := range []struct{ text, bg string }{
+		{"#111827", "#FFFFFF"}, {"#334155", "#F8FAFC"}, {"#4B5563", "#FFFFFF"}, {"#595959", "#FFFFFF"},
+		{"#F9FAFB", "#111827"}, {"#E5E7EB", "#1F2937"}, {"#FFFFFF", "#6D28D9"}, {"#000000", "#FACC15"},
+		{"#1E3A8A", "#DBEAFE"}, {"#CBD5E1", "#0F172A"},
+	} {
+		for _, share := range []float64{MutedShareLight, MutedShareDark} {
+			m, ok := MutedText(c.text, c.bg, share)
+			if !ok {
+				t.Fatalf("MutedText(%s, %s) failed", c.text, c.bg)
+			}
+			text, _ := Contrast(c.text, c.bg)
+			r, _ := Contrast(m, c.bg)
+			if r < MinContrast && text >= MinContrast || r < MinContrast && m != c.text {
+				t.Errorf("muted %s of %s on %s (share %.2f) reads %s", m, c.text, c.bg, share, ContrastText(r))
+			}
+		}
+	}
+	if got, _ := MutedText("#777777", "#FFFFFF", MutedShareLight); got != "#777777" {
+		t.Errorf("a text under AA gives muted %s, want the text itself", got)
+	}
+	if _, ok := MutedText("red", "#FFFFFF", MutedShareLight); ok {
+		t.Error("MutedText accepted a colour that is not #RRGGBB")
+	}
+}

@@ -2,7 +2,6 @@ package publish
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -32,7 +31,10 @@ func (i Issue) String() string {
 // platform to compile for; a live campaign whose rules do not hold or whose paywall is missing.
 // Warnings: a live campaign whose paywall offers no product on one of the app's platforms, or
 // whose schedule has ended. The copy of the paywalls live campaigns show is checked too (checkCopy),
-// and the tokens of every paywall's copy (checkTokens).
+// and the tokens of the copy of every paywall the snapshot carries (checkTokens).
+//
+// now is read only to tell whether a schedule has ended: Drafts caches Check's answer until the
+// next campaign end (nextScheduleEnd); a check that reads the clock otherwise must change that.
 func Check(f *catalog.File, now time.Time) (errs, warnings []Issue) {
 	if len(f.Platforms) == 0 {
 		errs = append(errs, Issue{Entity: "app", Ref: f.App.Slug,
@@ -42,6 +44,11 @@ func Check(f *catalog.File, now time.Time) (errs, warnings []Issue) {
 	for _, p := range f.Paywalls {
 		paywalls[p.Ref] = p
 	}
+	products := make(map[[2]string]bool, len(f.Products)) // by platform and sku
+	for _, p := range f.Products {
+		products[[2]string{p.Platform, p.SKU}] = true
+	}
+	offers := map[[2]string]bool{} // offersOn by paywall and platform, worked out once
 	for _, c := range f.Campaigns {
 		if c.Status != engine.StatusLive {
 			continue
@@ -65,7 +72,13 @@ func Check(f *catalog.File, now time.Time) (errs, warnings []Issue) {
 				continue
 			}
 			for _, pl := range f.Platforms {
-				if warned[pw.Ref+"\x00"+pl.Ref] || offersOn(f, pw, pl.Ref) {
+				k := [2]string{pw.Ref, pl.Ref}
+				on, known := offers[k]
+				if !known {
+					on = offersOn(products, pw, pl.Ref)
+					offers[k] = on
+				}
+				if warned[pw.Ref+"\x00"+pl.Ref] || on {
 					continue
 				}
 				warned[pw.Ref+"\x00"+pl.Ref] = true
@@ -82,13 +95,11 @@ func Check(f *catalog.File, now time.Time) (errs, warnings []Issue) {
 	return append(errs, copyErrs...), append(warnings, copyWarnings...)
 }
 
-// offersOn reports whether the paywall offers at least one existing product of the platform.
-func offersOn(f *catalog.File, pw catalog.PaywallDoc, platform string) bool {
+// offersOn reports whether the paywall offers at least one existing product of the platform;
+// products holds the catalog's products by platform and sku.
+func offersOn(products map[[2]string]bool, pw catalog.PaywallDoc, platform string) bool {
 	for _, pp := range pw.Products {
-		if pp.Platform != platform {
-			continue
-		}
-		if slices.ContainsFunc(f.Products, func(p catalog.ProductDoc) bool { return p.Platform == platform && p.SKU == pp.SKU }) {
+		if pp.Platform == platform && products[[2]string{platform, pp.SKU}] {
 			return true
 		}
 	}

@@ -5,14 +5,19 @@ import (
 	"strings"
 
 	"nami/catalog"
+	"nami/snapshot"
 )
 
 // checkTokens blocks publishing a paywall whose copy or badges hold a token SDKs cannot
 // resolve: apply and the editor refuse them, but removing a product from a paywall can leave
-// {{products.3.price}} pointing past the last one. Every paywall is checked, shown or not, since
-// every paywall goes into the snapshot.
+// {{products.3.price}} pointing past the last one. The paywalls the snapshot carries are checked
+// (snapshot.ShownPaywalls: those of live campaigns and those marked for SDK use).
 func checkTokens(f *catalog.File) (errs []Issue) {
+	shown := snapshot.ShownPaywalls(f)
 	for _, pw := range f.Paywalls {
+		if !shown[pw.Ref] {
+			continue
+		}
 		for _, p := range catalog.TokenProblems("", pw) {
 			errs = append(errs, Issue{Entity: "paywall", Ref: pw.Ref, Name: pw.Name,
 				Message: tokenPlace(pw, p.Path) + ": " + p.Message + "; fix it in the editor before publishing."})

@@ -114,11 +114,12 @@ func copyChanges(old, new map[string]catalog.CopyDoc) []TextChange {
 }
 
 // appendChanges compares two lists of one entity kind by key, field by field as the catalog
-// file writes them, ignoring the named fields.
+// file writes them, ignoring the named fields. Each entity is marshalled once a side and the
+// bytes compared; only the entities that differ are split into fields.
 func appendChanges[T any](out []Change, entity string, old, new []T, key func(T) string, ignore ...string) []Change {
-	before := make(map[string]map[string]json.RawMessage, len(old))
+	before := make(map[string]T, len(old))
 	for _, x := range old {
-		before[key(x)] = fieldsOf(x, ignore)
+		before[key(x)] = x
 	}
 	var found []Change
 	seen := make(map[string]bool, len(new))
@@ -130,7 +131,14 @@ func appendChanges[T any](out []Change, entity string, old, new []T, key func(T)
 			found = append(found, Change{Entity: entity, Ref: k, Kind: Added})
 			continue
 		}
-		if fields := changedFields(prev, fieldsOf(x, ignore)); len(fields) > 0 {
+		if len(ignore) == 0 {
+			a, _ := json.Marshal(prev)
+			b, _ := json.Marshal(x)
+			if bytes.Equal(a, b) {
+				continue
+			}
+		}
+		if fields := changedFields(fieldsOf(prev, ignore), fieldsOf(x, ignore)); len(fields) > 0 {
 			found = append(found, Change{Entity: entity, Ref: k, Kind: Changed, Fields: fields})
 		}
 	}

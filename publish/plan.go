@@ -36,10 +36,10 @@ func Prepare(ctx context.Context, r store.Reader, slug string, now time.Time) (P
 // Unpublished reports whether the drafts of the app with the given slug differ from its last
 // release (before the first release: whether the app has anything to publish).
 //
-// It runs on every page of an app, so it first asks the cheap question: every change to the drafts
-// stamps the app's updated_at, so drafts untouched since a release published from them are the
-// same. Only otherwise (or after a republish, whose content is older than the drafts) does it
-// compare the catalogs.
+// It first asks the cheap question: every write of the drafts bumps the app's draft generation
+// (store triggers), and a release records the generation it was published from, so equal
+// numbers mean the drafts are the release. Only otherwise (or after a republish, whose content
+// is older than the drafts) does it compare the catalogs; a server keeps that answer in Drafts.
 func Unpublished(ctx context.Context, r store.Reader, slug string) (bool, error) {
 	app, err := r.AppBySlug(ctx, slug)
 	if err != nil {
@@ -47,7 +47,7 @@ func Unpublished(ctx context.Context, r store.Reader, slug string) (bool, error)
 	}
 	rel, err := r.LastRelease(ctx, app.ID)
 	switch {
-	case err == nil && rel.RepublishedFrom == 0 && !app.UpdatedAt.After(rel.CreatedAt):
+	case err == nil && rel.DraftGeneration == app.DraftGeneration:
 		return false, nil
 	case err != nil && !errors.Is(err, store.ErrNotFound):
 		return false, fmt.Errorf("publish.Unpublished: %w", err)

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"nami/catalog"
@@ -44,18 +45,31 @@ func (b *Blocked) Error() string {
 // them as the app's next release with one compiled snapshot per platform, and an audit entry
 // for actor. Errors come back as *Blocked.
 func Publish(ctx context.Context, st *store.Store, slug, actor, note string) (Result, error) {
+	return (*Drafts)(nil).Publish(ctx, st, slug, actor, note)
+}
+
+// Publish is the package's Publish, taking the drafts from the cache when they are at the
+// app's current draft generation (read in the publishing transaction) rather than exporting
+// them again, and leaving the new release in the cache as the drafts' last release.
+func (d *Drafts) Publish(ctx context.Context, st *store.Store, slug, actor, note string) (Result, error) {
 	var res Result
+	var f *catalog.File
+	var published store.App
 	err := st.InTx(ctx, func(tx *store.Tx) error {
-		f, err := catalog.Export(ctx, tx.Reader, slug)
-		if err != nil {
-			return err
-		}
 		app, err := tx.AppBySlug(ctx, slug)
 		if err != nil {
 			return err
 		}
-		res.Release = store.Release{AppID: app.ID, Note: note, CreatedBy: actor}
-		if res.Warnings, err = storeRelease(ctx, tx, f, &res.Release, st.Now()); err != nil {
+		published = app
+		check := Check
+		if s := d.draftAt(app); s != nil {
+			f = s.draft
+			check = func(_ *catalog.File, now time.Time) ([]Issue, []Issue) { return d.check(s, now) }
+		} else if f, err = catalog.Export(ctx, tx.Reader, slug); err != nil {
+			return err
+		}
+		res.Release = store.Release{AppID: app.ID, Note: note, CreatedBy: actor, DraftGeneration: app.DraftGeneration}
+		if res.Warnings, err = storeRelease(ctx, tx, f, &res.Release, st.Now(), check); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, store.AuditEntry{UserEmail: actor, AppSlug: slug, Action: "published", Entity: "release",
@@ -63,6 +77,20 @@ func Publish(ctx context.Context, st *store.Store, slug, actor, note string) (Re
 	})
 	if err != nil {
 		return Result{}, wrap("Publish", slug, err)
+	}
+	if d != nil { // the drafts are now the last release: nothing differs
+		rel, app := res.Release, published
+		d.mu.Lock()
+		d.releases[rel.ID] = f
+		d.mu.Unlock()
+		next := &draftState{created: app.CreatedAt, generation: rel.DraftGeneration, releaseID: rel.ID, draft: f,
+			last: lastRelease{release: &rel, file: f}}
+		if old := d.draftAt(app); old != nil { // the same drafts: keep their check
+			d.mu.Lock()
+			next.checked, next.checkedAt, next.validUntil, next.errs, next.warnings = old.checked, old.checkedAt, old.validUntil, old.errs, old.warnings
+			d.mu.Unlock()
+		}
+		d.keep(rel.AppID, next)
 	}
 	return res, nil
 }
@@ -86,11 +114,12 @@ func Republish(ctx context.Context, st *store.Store, slug string, number int, ac
 			return err
 		}
 		res.Release = store.Release{AppID: app.ID, Note: fmt.Sprintf("Republished release %d", number), CreatedBy: actor,
-			RepublishedFrom: number}
+			RepublishedFrom: number, DraftGeneration: -1} // its content is not the drafts'
+
 		if src.Note != "" {
 			res.Release.Note += ": " + src.Note
 		}
-		if res.Warnings, err = storeRelease(ctx, tx, f, &res.Release, st.Now()); err != nil {
+		if res.Warnings, err = storeRelease(ctx, tx, f, &res.Release, st.Now(), Check); err != nil {
 			return err
 		}
 		platforms, err := tx.Platforms(ctx, app.ID)
@@ -112,10 +141,11 @@ func Republish(ctx context.Context, st *store.Store, slug string, number int, ac
 	return res, nil
 }
 
-// storeRelease checks f, then stores it as release r with a snapshot for each of f's platforms that
+// storeRelease checks f (with check: Check or its cached answer), then stores it as release r with a snapshot for each of f's platforms that
 // still exists, and returns the warnings.
-func storeRelease(ctx context.Context, tx *store.Tx, f *catalog.File, r *store.Release, now time.Time) ([]Issue, error) {
-	errs, warnings := Check(f, now)
+func storeRelease(ctx context.Context, tx *store.Tx, f *catalog.File, r *store.Release, now time.Time,
+	check func(*catalog.File, time.Time) ([]Issue, []Issue)) ([]Issue, error) {
+	errs, warnings := check(f, now)
 	if len(errs) > 0 {
 		return nil, &Blocked{Errors: errs, Warnings: warnings}
 	}
@@ -134,27 +164,46 @@ func storeRelease(ctx context.Context, tx *store.Tx, f *catalog.File, r *store.R
 	if err := tx.CreateRelease(ctx, r, body); err != nil {
 		return nil, err
 	}
+	// Each platform's snapshot is compiled, encoded and compressed on its own goroutine (they
+	// only read f), then stored in the catalog's order.
+	type compiled struct {
+		ref string
+		id  int64
+		enc snapshot.Encoded
+		err error
+	}
+	var out []*compiled
+	var wg sync.WaitGroup
 	for _, p := range f.Platforms {
 		id, ok := ids[p.Ref]
 		if !ok {
 			continue
 		}
-		doc, err := snapshot.Compile(f, p.Ref, r.Number, r.CreatedAt)
-		if err != nil {
+		c := &compiled{ref: p.Ref, id: id}
+		out = append(out, c)
+		wg.Go(func() {
+			doc, err := snapshot.Compile(f, c.ref, r.Number, r.CreatedAt)
+			if err != nil {
+				c.err = err
+				return
+			}
+			body, err := snapshot.Encode(doc)
+			if err != nil {
+				c.err = err
+				return
+			}
+			c.enc, c.err = snapshot.Pack(body)
+		})
+	}
+	wg.Wait()
+	for _, c := range out {
+		if c.err != nil {
+			return nil, c.err
+		}
+		if err := tx.PutSnapshot(ctx, store.Snapshot{ReleaseID: r.ID, PlatformID: c.id, Body: c.enc.Body, Gzip: c.enc.Gzip, ETag: c.enc.ETag}); err != nil {
 			return nil, err
 		}
-		body, err := snapshot.Encode(doc)
-		if err != nil {
-			return nil, err
-		}
-		enc, err := snapshot.Pack(body)
-		if err != nil {
-			return nil, err
-		}
-		if err := tx.PutSnapshot(ctx, store.Snapshot{ReleaseID: r.ID, PlatformID: id, Body: enc.Body, Gzip: enc.Gzip, ETag: enc.ETag}); err != nil {
-			return nil, err
-		}
-		r.Platforms = append(r.Platforms, p.Ref)
+		r.Platforms = append(r.Platforms, c.ref)
 	}
 	return warnings, nil
 }

@@ -17,7 +17,7 @@ import (
 	"nami/store"
 )
 
-func demoFile(t *testing.T) *catalog.File {
+func demoFile(t testing.TB) *catalog.File {
 	t.Helper()
 	f, err := catalog.Parse(bytes.NewReader(catalog.Demo))
 	if err != nil {
@@ -26,7 +26,7 @@ func demoFile(t *testing.T) *catalog.File {
 	return f
 }
 
-func openDemo(t *testing.T) *store.Store {
+func openDemo(t testing.TB) *store.Store {
 	t.Helper()
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "nami.db"))
 	if err != nil {

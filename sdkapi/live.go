@@ -41,7 +41,8 @@ type liveRelease struct {
 	// Header values, allocated once and shared by every response (net/http only reads them).
 	etagHeader, gzipETagHeader, lengthHeader, gzipLengthHeader []string
 
-	campaigns []engine.Campaign // what engine.Decide takes, built once per load
+	campaigns []engine.Campaign // what engine.Choose takes, built once per load
+	order     engine.Order      // each label's campaigns in evaluation order, sorted once per load
 	answers   []campaignAnswer  // parallel to campaigns
 	paywalls  map[string]*livePaywall
 	products  map[string]snapshot.Product // by sku
@@ -78,7 +79,7 @@ func newLiveRelease(releaseID int64, sn store.Snapshot) (*liveRelease, error) {
 		body: enc.Body, gzip: enc.Gzip, etag: enc.ETag, gzipETag: enc.GzipETag,
 		etagHeader: []string{enc.ETag}, gzipETagHeader: []string{enc.GzipETag},
 		lengthHeader: []string{strconv.Itoa(len(enc.Body))}, gzipLengthHeader: []string{strconv.Itoa(len(enc.Gzip))},
-		campaigns: doc.Campaigns, answers: make([]campaignAnswer, len(doc.Campaigns)),
+		campaigns: doc.Campaigns, order: engine.NewOrder(doc.Campaigns), answers: make([]campaignAnswer, len(doc.Campaigns)),
 		paywalls: make(map[string]*livePaywall, len(doc.Paywalls)), products: make(map[string]snapshot.Product, len(doc.Products))}
 	for i, c := range doc.Campaigns {
 		a := campaignAnswer{variants: make([][]byte, len(c.Variants))}

@@ -37,7 +37,9 @@ type resolveRequest struct {
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
 // resolve answers POST /sdk/v1/platforms/{key}/resolve with the decision engine.Decide makes on
-// the published snapshot: {"release", "campaign", "variant", "holdout", "paywall"}.
+// the published snapshot: {"release", "campaign", "variant", "holdout", "paywall"}. It decides
+// with engine.Choose on the order prepared when the release was loaded, so a request neither
+// sorts the label's campaigns nor builds a trace (only the simulator needs one).
 // When a campaign is chosen, the exposure is handed to the events pipeline's writer, which
 // commits it with the next group (within milliseconds); the answer does not wait for it, since a
 // device must never wait on analytics to show its app.
@@ -62,15 +64,15 @@ func (s *Server) resolve(w http.ResponseWriter, r *http.Request, entry *liveEntr
 	}
 	dev.Attributes[engine.AttrPlatform] = e.store
 	now := s.now()
-	d := engine.Decide(e.campaigns, label, dev, now)
-	if d.Campaign != nil && (d.Holdout || d.Variant != nil) {
-		s.recordExposure(entry.platformID, label, dev.ID, d, now)
+	d := engine.Choose(e.campaigns, e.order, label, dev, now)
+	ci, vi := d.Campaign, d.Variant
+	if ci >= 0 && (d.Holdout || vi >= 0) {
+		s.recordExposure(entry.platformID, label, dev.ID, &e.campaigns[ci], vi, d.Holdout, now)
 	}
 
 	out := append(body[:0], `{"release":`...)
 	out = strconv.AppendInt(out, int64(e.number), 10)
 	out = append(out, `,"campaign":`...)
-	ci := campaignIndex(e.campaigns, d.Campaign)
 	if ci < 0 {
 		out = append(out, "null"...)
 	} else {
@@ -78,9 +80,9 @@ func (s *Server) resolve(w http.ResponseWriter, r *http.Request, entry *liveEntr
 	}
 	out = append(out, `,"variant":`...)
 	var paywall []byte
-	if vi := variantIndex(d.Campaign, d.Variant); vi >= 0 {
+	if ci >= 0 && vi >= 0 {
 		out = append(out, e.answers[ci].variants[vi]...)
-		if pw := e.paywalls[d.Variant.Paywall]; pw != nil {
+		if pw := e.paywalls[e.campaigns[ci].Variants[vi].Paywall]; pw != nil {
 			paywall = pw.json
 		}
 	} else {
@@ -195,29 +197,6 @@ func attributeText(raw json.RawMessage) (text string, sent bool, msg string) {
 	}
 }
 
-// campaignIndex finds the campaign Decide chose in the slice it was given, or -1.
-func campaignIndex(campaigns []engine.Campaign, c *engine.Campaign) int {
-	for i := range campaigns {
-		if &campaigns[i] == c {
-			return i
-		}
-	}
-	return -1
-}
-
-// variantIndex finds the chosen variant within its campaign, or -1.
-func variantIndex(c *engine.Campaign, v *engine.Variant) int {
-	if c == nil || v == nil {
-		return -1
-	}
-	for i := range c.Variants {
-		if &c.Variants[i] == v {
-			return i
-		}
-	}
-	return -1
-}
-
 // exposureIDs numbers the exposures resolve records: a prefix random per process start, so ids
 // never repeat across restarts, and a counter.
 type exposureIDs struct {
@@ -235,12 +214,13 @@ func (x *exposureIDs) next() string {
 	return x.prefix + strconv.FormatUint(x.n.Add(1), 36)
 }
 
-// recordExposure stores the exposure of a decision that chose a campaign.
-func (s *Server) recordExposure(platformID int64, label, device string, d engine.Decision, now time.Time) {
+// recordExposure stores the exposure of a decision that chose campaign c: the variant at index
+// variant of it (-1 for none), or the holdout.
+func (s *Server) recordExposure(platformID int64, label, device string, c *engine.Campaign, variant int, holdout bool, now time.Time) {
 	ev := store.Event{PlatformID: platformID, ID: s.exposureIDs.next(), Type: events.TypeExposure, DeviceID: device,
-		Placement: label, Campaign: d.Campaign.Ref, Holdout: d.Holdout, OccurredAt: now, ReceivedAt: now}
-	if d.Variant != nil {
-		ev.Variant, ev.Paywall = d.Variant.Ref, d.Variant.Paywall
+		Placement: label, Campaign: c.Ref, Holdout: holdout, OccurredAt: now, ReceivedAt: now}
+	if variant >= 0 {
+		ev.Variant, ev.Paywall = c.Variants[variant].Ref, c.Variants[variant].Paywall
 	}
 	s.pipeline.Record(ev)
 }

@@ -190,7 +190,7 @@ var (
 	errNotPublished   = []byte(`{"error":"not_published"}`)
 	errUnknownKey     = []byte(`{"error":"unknown_key","message":"no platform has this SDK key"}`)
 	errNotFound       = []byte(`{"error":"not_found","message":"the SDK API has config, resolve, paywalls/{ref} and events under /sdk/v1/platforms/{key}/"}`)
-	errUnknownPaywall = []byte(`{"error":"unknown_paywall","message":"the published release has no paywall with this ref"}`)
+	errUnknownPaywall = []byte(`{"error":"unknown_paywall","message":"the published snapshot has no paywall with this ref: it carries only paywalls a live campaign shows or marked for SDK use"}`)
 )
 
 // Each route's request metrics, labels curried once.

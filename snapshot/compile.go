@@ -15,7 +15,9 @@ import (
 
 // Compile builds the document that the platform with ref platformRef sees when f, an app's
 // catalog file, is published as release number release at publishedAt. Only live campaigns are
-// included; every paywall is, each with only this platform's products.
+// included, and only the paywalls devices can be shown: those a variant of a live campaign
+// shows and those marked for SDK use (PaywallDoc.SDK, opened by ref), each with only this
+// platform's products.
 func Compile(f *catalog.File, platformRef string, release int, publishedAt time.Time) (Document, error) {
 	i := slices.IndexFunc(f.Platforms, func(p catalog.PlatformDoc) bool { return p.Ref == platformRef })
 	if i < 0 {
@@ -51,7 +53,11 @@ func Compile(f *catalog.File, platformRef string, release int, publishedAt time.
 	}
 	slices.SortFunc(doc.Products, func(x, y Product) int { return cmp.Compare(x.SKU, y.SKU) })
 
+	shown := ShownPaywalls(f)
 	for _, pw := range f.Paywalls {
+		if !shown[pw.Ref] {
+			continue
+		}
 		p, err := compilePaywall(pw, platformRef, skus)
 		if err != nil {
 			return Document{}, fmt.Errorf("snapshot.Compile: paywall %q: %w", pw.Ref, err)
@@ -75,8 +81,28 @@ func Compile(f *catalog.File, platformRef string, release int, publishedAt time.
 	return doc, nil
 }
 
-// compilePaywall renders a paywall's copy to safe HTML, turns its image into the image's URL and
-// keeps only the platform's products (skus), in the paywall's order.
+// ShownPaywalls is the set of refs of the paywalls a snapshot of f carries: every paywall a
+// variant of a live campaign shows, and every paywall marked for SDK use.
+func ShownPaywalls(f *catalog.File) map[string]bool {
+	shown := make(map[string]bool, len(f.Paywalls))
+	for _, c := range f.Campaigns {
+		if c.Status != engine.StatusLive {
+			continue
+		}
+		for _, v := range c.Variants {
+			shown[v.Paywall] = true
+		}
+	}
+	for _, pw := range f.Paywalls {
+		if pw.SDK {
+			shown[pw.Ref] = true
+		}
+	}
+	return shown
+}
+
+// compilePaywall keeps a paywall's copy as the Markdown the marketer wrote, turns its image into
+// the image's URL and keeps only the platform's products (skus), in the paywall's order.
 func compilePaywall(pw catalog.PaywallDoc, platformRef string, skus map[string]bool) (Paywall, error) {
 	p := Paywall{Ref: pw.Ref, Name: pw.Name, Template: pw.Template, DefaultLocale: pw.DefaultLocale,
 		Theme:    Theme{Accent: pw.Theme.Accent, Background: pw.Theme.Background, Text: pw.Theme.Text},
@@ -95,8 +121,7 @@ func compilePaywall(pw catalog.PaywallDoc, platformRef string, skus map[string]b
 		p.HeroImage = &u
 	}
 	for locale, c := range pw.Copy {
-		p.Copy[locale] = Copy{Title: c.Title, Subtitle: c.Subtitle, Body: c.Body, BodyHTML: offer.Markdown(c.Body),
-			CTA: c.CTA, Footer: c.Footer, FooterHTML: offer.Markdown(c.Footer)}
+		p.Copy[locale] = Copy{Title: c.Title, Subtitle: c.Subtitle, Body: c.Body, CTA: c.CTA, Footer: c.Footer}
 	}
 	for _, pp := range pw.Products {
 		if pp.Platform == platformRef && skus[pp.SKU] {

@@ -104,16 +104,15 @@ type Palette struct {
 	Text       string `json:"text"`
 }
 
-// Copy is a paywall's text in one locale: body and footer as the Markdown the marketer wrote and
-// as safe HTML (offer.Markdown), so an SDK can show either; tokens stay unresolved in both.
+// Copy is a paywall's text in one locale, once: body and footer as the Markdown the marketer
+// wrote, which SDKs render themselves (docs/sdk-api.md says how, safely); the server's web
+// paywall renders the same source with offer.Markdown. Tokens stay unresolved.
 type Copy struct {
-	Title      string `json:"title"`
-	Subtitle   string `json:"subtitle"`
-	Body       string `json:"body"`
-	BodyHTML   string `json:"body_html"`
-	CTA        string `json:"cta"`
-	Footer     string `json:"footer"`
-	FooterHTML string `json:"footer_html"`
+	Title    string `json:"title"`
+	Subtitle string `json:"subtitle"`
+	Body     string `json:"body"`
+	CTA      string `json:"cta"`
+	Footer   string `json:"footer"`
 	// TokenValues, when the paywall's copy or badges use tokens ("{{product.price}}", left
 	// unresolved above), holds every token field's value for each product in this locale, by
 	// sku then field ("price", "trial"…).

@@ -84,7 +84,7 @@ func TestSnapshotCompileKeepsOnlyLiveCampaigns(t *testing.T) {
 	}
 }
 
-func TestSnapshotCompileRendersCopyAndImages(t *testing.T) {
+func TestSnapshotCompileKeepsCopyAsMarkdownAndImages(t *testing.T) {
 	f := demoFile(t)
 	f.Paywalls[0].Copy["en"] = catalog.CopyDoc{Title: "T", Body: "**Bold** <script>alert(1)</script> [x](javascript:alert(1))", Footer: "[Terms](https://example.com/t)"}
 	doc := compile(t, f, "web")
@@ -97,10 +97,19 @@ func TestSnapshotCompileRendersCopyAndImages(t *testing.T) {
 			spring = pw
 		}
 	}
+	// Each locale's copy once, as the Markdown written: SDKs render it (docs/sdk-api.md).
 	en := quiet.Copy["en"]
-	if en.Body != f.Paywalls[0].Copy["en"].Body || en.BodyHTML != offer.Markdown(en.Body) || strings.Contains(en.BodyHTML, "<script") ||
-		strings.Contains(en.BodyHTML, "javascript:") || !strings.Contains(en.FooterHTML, `href="https://example.com/t"`) {
+	if en.Title != "T" || en.Body != f.Paywalls[0].Copy["en"].Body || en.Footer != "[Terms](https://example.com/t)" || en.TokenValues != nil {
 		t.Errorf("copy: %+v", en)
+	}
+	b, err := snapshot.Encode(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, gone := range []string{`"body_html"`, `"footer_html"`, "<p>"} {
+		if bytes.Contains(b, []byte(gone)) {
+			t.Errorf("the snapshot has %s: copy must be there once, as Markdown", gone)
+		}
 	}
 	if quiet.HeroImage != nil {
 		t.Errorf("quiet has no image, got %q", *quiet.HeroImage)
@@ -129,8 +138,8 @@ func TestSnapshotEncodingIsDeterministicWithStrongETags(t *testing.T) {
 			t.Fatal("the same catalog compiled to different bytes")
 		}
 	}
-	if bytes.HasSuffix(a, []byte("\n")) || !bytes.Contains(a, []byte("<p>")) {
-		t.Errorf("the body ends in a newline or escapes HTML")
+	if bytes.HasSuffix(a, []byte("\n")) || !bytes.Contains(a, []byte("**")) {
+		t.Errorf("the body ends in a newline or lacks the copy's Markdown")
 	}
 	enc, err := snapshot.Pack(a)
 	if err != nil {
@@ -197,6 +206,89 @@ func TestSnapshotCarriesTheDarkPalette(t *testing.T) {
 	} {
 		if !strings.Contains(raw, want) {
 			t.Errorf("snapshot lacks %s", want)
+		}
+	}
+}
+
+// paywallRefs lists the refs of a document's paywalls, in its order.
+func paywallRefs(doc snapshot.Document) []string {
+	var refs []string
+	for _, pw := range doc.Paywalls {
+		refs = append(refs, pw.Ref)
+	}
+	return refs
+}
+
+// A snapshot carries what devices use: every paywall a live campaign shows and every paywall
+// marked for SDK use, and nothing else (issue 14).
+func TestSnapshotLeavesOutUnusedPaywalls(t *testing.T) {
+	f := demoFile(t)
+	base := f.Paywalls[0]
+	add := func(ref string, sdk bool) {
+		pw := base
+		pw.Ref, pw.Name, pw.SDK = ref, ref, sdk
+		f.Paywalls = append(f.Paywalls, pw)
+	}
+	add("unused", false)
+	add("paused-only", false)
+	add("by-ref", true)
+	add("by-ref-and-live", true)
+	for i := range f.Campaigns {
+		switch f.Campaigns[i].Ref {
+		case "black-friday": // paused
+			f.Campaigns[i].Variants[0].Paywall = "paused-only"
+		case "default": // live
+			f.Campaigns[i].Variants = append(f.Campaigns[i].Variants, catalog.VariantDoc{Ref: "z", Paywall: "by-ref-and-live", Weight: 0})
+		}
+	}
+	if problems := catalog.Validate(f); len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	for _, platform := range []string{"ios", "android", "web"} {
+		doc := compile(t, f, platform)
+		want := []string{"by-ref", "by-ref-and-live", "quiet", "spring", "yearly-focus"}
+		if got := paywallRefs(doc); !slices.Equal(got, want) {
+			t.Errorf("%s: paywalls %v, want %v", platform, got, want)
+		}
+		have := map[string]bool{}
+		for _, pw := range doc.Paywalls {
+			have[pw.Ref] = true
+		}
+		for _, c := range doc.Campaigns {
+			for _, v := range c.Variants {
+				if !have[v.Paywall] {
+					t.Errorf("%s: live campaign %s shows %s, which the snapshot lacks", platform, c.Ref, v.Paywall)
+				}
+			}
+		}
+	}
+	// A paused campaign's paywall comes back once the campaign is live.
+	for i := range f.Campaigns {
+		if f.Campaigns[i].Ref == "black-friday" {
+			f.Campaigns[i].Status = "live"
+		}
+	}
+	if got := paywallRefs(compile(t, f, "ios")); !slices.Contains(got, "paused-only") || slices.Contains(got, "unused") {
+		t.Errorf("paywalls %v, want paused-only (now live) and not unused", got)
+	}
+	if shown := snapshot.ShownPaywalls(f); len(shown) != 6 || shown["unused"] {
+		t.Errorf("ShownPaywalls %v", shown)
+	}
+}
+
+// Tokens in copy keep their values per product beside the Markdown (docs/sdk-api.md, "Tokens in copy").
+func TestSnapshotCopyKeepsTokenValues(t *testing.T) {
+	f := demoFile(t)
+	f.Paywalls[0].Copy["en"] = catalog.CopyDoc{Title: "Only {{product.price}}", Body: "**{{product.name}}**"}
+	doc := compile(t, f, "ios")
+	i := slices.IndexFunc(doc.Paywalls, func(p snapshot.Paywall) bool { return p.Ref == f.Paywalls[0].Ref })
+	en := doc.Paywalls[i].Copy["en"]
+	if en.Title != "Only {{product.price}}" || en.Body != "**{{product.name}}**" || len(en.TokenValues) == 0 {
+		t.Fatalf("copy %+v", en)
+	}
+	for sku, values := range en.TokenValues {
+		if values["price"] == "" {
+			t.Errorf("%s has no price value: %v", sku, values)
 		}
 	}
 }

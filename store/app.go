@@ -15,6 +15,9 @@ type App struct {
 	Name      string
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// DraftGeneration counts the changes to the app's drafts: triggers bump it on every write of
+	// a row the catalog file is made of (migration 014), so equal numbers mean equal drafts.
+	DraftGeneration int64
 }
 
 // AppSummary is an app with the counts the app list shows.
@@ -29,12 +32,12 @@ type AppSummary struct {
 	LastRelease   int
 }
 
-const appColumns = `a.id, a.slug, a.name, a.created_at, a.updated_at`
+const appColumns = `a.id, a.slug, a.name, a.created_at, a.updated_at, a.draft_generation`
 
 func scanApp(row interface{ Scan(...any) error }, extra ...any) (App, error) {
 	var a App
 	var created, updated string
-	if err := row.Scan(append([]any{&a.ID, &a.Slug, &a.Name, &created, &updated}, extra...)...); err != nil {
+	if err := row.Scan(append([]any{&a.ID, &a.Slug, &a.Name, &created, &updated, &a.DraftGeneration}, extra...)...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return a, ErrNotFound
 		}
@@ -53,6 +56,30 @@ func (s Reader) AppBySlug(ctx context.Context, slug string) (App, error) {
 		return a, fmt.Errorf("store.AppBySlug %q: %w", slug, err)
 	}
 	return a, nil
+}
+
+// AppLink is an app's slug and name, for the app switcher.
+type AppLink struct {
+	Slug, Name string
+}
+
+// AppLinks lists every app's slug and name by name: one cheap query, without the counts of
+// AppSummaries, for pages that show other apps only as links.
+func (s Reader) AppLinks(ctx context.Context) ([]AppLink, error) {
+	rows, err := s.q.QueryContext(ctx, `SELECT slug, name FROM apps ORDER BY name COLLATE NOCASE, slug`)
+	if err != nil {
+		return nil, fmt.Errorf("store.AppLinks: %w", err)
+	}
+	defer rows.Close()
+	var out []AppLink
+	for rows.Next() {
+		var l AppLink
+		if err := rows.Scan(&l.Slug, &l.Name); err != nil {
+			return nil, fmt.Errorf("store.AppLinks: %w", err)
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
 }
 
 // AppSummaries lists every app by name, with counts.

@@ -68,10 +68,30 @@ func (s Reader) Campaigns(ctx context.Context, appID int64) ([]Campaign, error) 
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store.Campaigns: %w", err)
 	}
+	// Every campaign's variants in one query, not one per campaign.
+	byID := make(map[int64]*Campaign, len(out))
 	for i := range out {
-		if err := s.loadVariants(ctx, &out[i]); err != nil {
+		byID[out[i].ID] = &out[i]
+	}
+	rows, err = s.q.QueryContext(ctx, `SELECT v.campaign_id, v.ref, v.paywall_id, w.ref, w.name, v.weight FROM campaign_variants v
+		JOIN campaigns c ON c.id = v.campaign_id JOIN paywalls w ON w.id = v.paywall_id
+		WHERE c.app_id = ? ORDER BY v.campaign_id, v.position`, appID)
+	if err != nil {
+		return nil, fmt.Errorf("store.Campaigns: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var v CampaignVariant
+		if err := rows.Scan(&id, &v.Ref, &v.PaywallID, &v.PaywallRef, &v.PaywallName, &v.Weight); err != nil {
 			return nil, fmt.Errorf("store.Campaigns: %w", err)
 		}
+		if c := byID[id]; c != nil {
+			c.Variants = append(c.Variants, v)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store.Campaigns: %w", err)
 	}
 	return out, nil
 }

@@ -125,6 +125,17 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	return nil
 }
 
+// InReadTx runs fn in a read transaction on the reader pool, so that its reads see one
+// consistent state of the database (e.g. an app's draft generation and the drafts themselves).
+func (s *Store) InReadTx(ctx context.Context, fn func(r Reader) error) error {
+	sqlTx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("store.InReadTx begin: %w", err)
+	}
+	defer sqlTx.Rollback() //nolint:errcheck // read-only: nothing to undo
+	return fn(Reader{q: sqlTx})
+}
+
 func (s *Store) migrate(ctx context.Context) error {
 	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {

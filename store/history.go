@@ -43,6 +43,7 @@ type PaywallBody struct {
 	HeroImage     string               `json:"hero_image"`
 	Copy          []CopyBody           `json:"copy"`
 	Products      []PaywallProductBody `json:"products"`
+	SDK           bool                 `json:"sdk,omitempty"` // marked for SDK use; absent in versions from before the mark
 }
 
 // CopyBody is one locale's copy in a PaywallBody.
@@ -87,7 +88,7 @@ type VariantBody struct {
 // BodyOfPaywall is p's content as its history keeps it.
 func BodyOfPaywall(p Paywall) PaywallBody {
 	b := PaywallBody{Ref: p.Ref, Name: p.Name, Template: p.Template, DefaultLocale: p.DefaultLocale, Theme: p.Theme,
-		HeroImage: p.HeroImage, Copy: []CopyBody{}, Products: []PaywallProductBody{}}
+		HeroImage: p.HeroImage, Copy: []CopyBody{}, Products: []PaywallProductBody{}, SDK: p.SDK}
 	for _, c := range p.Copy {
 		b.Copy = append(b.Copy, CopyBody{Locale: c.Locale, Title: c.Title, Subtitle: c.Subtitle, Body: c.Body, CTA: c.CTA, Footer: c.Footer})
 	}

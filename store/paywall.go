@@ -59,9 +59,11 @@ type Paywall struct {
 	HeroImage     string // image hash, or "" for none
 	Copy          []Copy // sorted by locale
 	Products      []PaywallProduct
-	Version       int
-	UpdatedAt     time.Time
-	UpdatedBy     string
+	// SDK marks the paywall for SDK use: snapshots carry it even when no live campaign shows it.
+	SDK       bool
+	Version   int
+	UpdatedAt time.Time
+	UpdatedBy string
 }
 
 // CopyFor returns the copy of a locale and whether there is one.
@@ -97,57 +99,39 @@ type PaywallSummary struct {
 
 // PaywallSummaries lists an app's paywalls by name.
 func (s Reader) PaywallSummaries(ctx context.Context, appID int64) ([]PaywallSummary, error) {
-	rows, err := s.q.QueryContext(ctx, `SELECT w.ref, w.name, w.template, w.default_locale, coalesce(w.hero_image, ''), w.accent,
-		(SELECT count(*) FROM paywall_copy c WHERE c.paywall_id = w.id),
-		(SELECT count(*) FROM paywall_products pp WHERE pp.paywall_id = w.id),
-		coalesce((SELECT group_concat(name, char(31)) FROM (SELECT DISTINCT c.name FROM campaign_variants v JOIN campaigns c ON c.id = v.campaign_id
-			WHERE v.paywall_id = w.id ORDER BY c.name)), ''),
-		w.updated_at, w.updated_by
-		FROM paywalls w WHERE w.app_id = ? ORDER BY w.name COLLATE NOCASE, w.ref`, appID)
-	if err != nil {
-		return nil, fmt.Errorf("store.PaywallSummaries: %w", err)
-	}
-	defer rows.Close()
-	var out []PaywallSummary
-	for rows.Next() {
-		var p PaywallSummary
-		var camps, updated string
-		if err := rows.Scan(&p.Ref, &p.Name, &p.Template, &p.DefaultLocale, &p.HeroImage, &p.Accent, &p.Locales, &p.Products,
-			&camps, &updated, &p.UpdatedBy); err != nil {
-			return nil, fmt.Errorf("store.PaywallSummaries: %w", err)
-		}
-		if camps != "" {
-			p.Campaigns = strings.Split(camps, "\x1f")
-		}
-		if p.UpdatedAt, err = parseTime(updated); err != nil {
-			return nil, fmt.Errorf("store.PaywallSummaries: %w", err)
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return s.paywallSummaries(ctx, ` WHERE w.app_id = ? ORDER BY w.name COLLATE NOCASE, w.ref`, appID)
 }
 
-// Paywall loads one of an app's paywalls with its copy and products.
-func (s Reader) Paywall(ctx context.Context, appID int64, ref string) (Paywall, error) {
+// paywallColumns are the columns scanPaywall reads, in its order.
+const paywallColumns = `id, app_id, ref, name, template, default_locale, accent, background, text_color,
+		dark_accent, dark_background, dark_text_color, hero_image, sdk,
+		version, updated_at, updated_by`
+
+// scanPaywall reads a paywall's own row (paywallColumns), without its copy and products.
+func scanPaywall(row interface{ Scan(...any) error }) (Paywall, error) {
 	var p Paywall
 	var hero sql.NullString
 	var updated string
 	var dark [3]sql.NullString
-	err := s.q.QueryRowContext(ctx, `SELECT id, app_id, ref, name, template, default_locale, accent, background, text_color,
-		dark_accent, dark_background, dark_text_color, hero_image,
-		version, updated_at, updated_by FROM paywalls WHERE app_id = ? AND ref = ?`, appID, ref).
-		Scan(&p.ID, &p.AppID, &p.Ref, &p.Name, &p.Template, &p.DefaultLocale, &p.Theme.Accent, &p.Theme.Background, &p.Theme.Text,
-			&dark[0], &dark[1], &dark[2], &hero, &p.Version, &updated, &p.UpdatedBy)
+	err := row.Scan(&p.ID, &p.AppID, &p.Ref, &p.Name, &p.Template, &p.DefaultLocale, &p.Theme.Accent, &p.Theme.Background, &p.Theme.Text,
+		&dark[0], &dark[1], &dark[2], &hero, &p.SDK, &p.Version, &updated, &p.UpdatedBy)
+	if err != nil {
+		return p, err
+	}
+	p.HeroImage = hero.String
+	p.Theme.Dark = Palette{Accent: dark[0].String, Background: dark[1].String, Text: dark[2].String}
+	p.UpdatedAt, err = parseTime(updated)
+	return p, err
+}
+
+// Paywall loads one of an app's paywalls with its copy and products.
+func (s Reader) Paywall(ctx context.Context, appID int64, ref string) (Paywall, error) {
+	p, err := scanPaywall(s.q.QueryRowContext(ctx, `SELECT `+paywallColumns+` FROM paywalls WHERE app_id = ? AND ref = ?`, appID, ref))
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, fmt.Errorf("store.Paywall %q: %w", ref, ErrNotFound)
 	}
 	if err != nil {
 		return p, fmt.Errorf("store.Paywall %q: %w", ref, err)
-	}
-	p.HeroImage = hero.String
-	p.Theme.Dark = Palette{Accent: dark[0].String, Background: dark[1].String, Text: dark[2].String}
-	if p.UpdatedAt, err = parseTime(updated); err != nil {
-		return p, err
 	}
 	if err := s.loadPaywallChildren(ctx, &p); err != nil {
 		return p, fmt.Errorf("store.Paywall %q: %w", ref, err)
@@ -155,32 +139,73 @@ func (s Reader) Paywall(ctx context.Context, appID int64, ref string) (Paywall, 
 	return p, nil
 }
 
-// Paywalls loads every paywall of an app, complete, by ref.
+// Paywalls loads every paywall of an app, complete, by ref: three queries (paywalls, their copy,
+// their products) whatever the number of paywalls.
 func (s Reader) Paywalls(ctx context.Context, appID int64) ([]Paywall, error) {
-	rows, err := s.q.QueryContext(ctx, `SELECT ref FROM paywalls WHERE app_id = ? ORDER BY ref`, appID)
+	rows, err := s.q.QueryContext(ctx, `SELECT `+paywallColumns+` FROM paywalls WHERE app_id = ? ORDER BY ref`, appID)
 	if err != nil {
 		return nil, fmt.Errorf("store.Paywalls: %w", err)
 	}
-	var refs []string
+	var out []Paywall
 	for rows.Next() {
-		var r string
-		if err := rows.Scan(&r); err != nil {
+		p, err := scanPaywall(rows)
+		if err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store.Paywalls: %w", err)
 		}
-		refs = append(refs, r)
+		out = append(out, p)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store.Paywalls: %w", err)
 	}
-	out := make([]Paywall, 0, len(refs))
-	for _, r := range refs {
-		p, err := s.Paywall(ctx, appID, r)
-		if err != nil {
-			return nil, err
+	byID := make(map[int64]*Paywall, len(out))
+	for i := range out {
+		byID[out[i].ID] = &out[i]
+	}
+	rows, err = s.q.QueryContext(ctx, `SELECT c.paywall_id, c.locale, c.title, c.subtitle, c.body, c.cta, c.footer FROM paywall_copy c
+		JOIN paywalls w ON w.id = c.paywall_id WHERE w.app_id = ? ORDER BY c.paywall_id, c.locale`, appID)
+	if err != nil {
+		return nil, fmt.Errorf("store.Paywalls: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var c Copy
+		if err := rows.Scan(&id, &c.Locale, &c.Title, &c.Subtitle, &c.Body, &c.CTA, &c.Footer); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store.Paywalls: %w", err)
 		}
-		out = append(out, p)
+		if p := byID[id]; p != nil {
+			p.Copy = append(p.Copy, c)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store.Paywalls: %w", err)
+	}
+	rows, err = s.q.QueryContext(ctx, `SELECT pp.paywall_id, pp.product_id, pl.ref, pr.sku, pp.badge, pp.highlighted FROM paywall_products pp
+		JOIN paywalls w ON w.id = pp.paywall_id
+		JOIN products pr ON pr.id = pp.product_id JOIN app_platforms pl ON pl.id = pr.platform_id
+		WHERE w.app_id = ? ORDER BY pp.paywall_id, pp.position`, appID)
+	if err != nil {
+		return nil, fmt.Errorf("store.Paywalls: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var pp PaywallProduct
+		if err := rows.Scan(&id, &pp.ProductID, &pp.PlatformRef, &pp.SKU, &pp.Badge, &pp.Highlighted); err != nil {
+			return nil, fmt.Errorf("store.Paywalls: %w", err)
+		}
+		if p := byID[id]; p != nil {
+			p.Products = append(p.Products, pp)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store.Paywalls: %w", err)
+	}
+	if out == nil {
+		out = []Paywall{}
 	}
 	return out, nil
 }
@@ -223,10 +248,10 @@ func (s Reader) loadPaywallChildren(ctx context.Context, p *Paywall) error {
 func (t *Tx) CreatePaywall(ctx context.Context, p *Paywall) error {
 	p.Version, p.UpdatedAt = 1, t.now
 	res, err := t.tx.ExecContext(ctx, `INSERT INTO paywalls (app_id, ref, name, template, default_locale, accent, background, text_color,
-		dark_accent, dark_background, dark_text_color, hero_image, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		dark_accent, dark_background, dark_text_color, hero_image, sdk, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.AppID, p.Ref, p.Name, p.Template, p.DefaultLocale, p.Theme.Accent, p.Theme.Background, p.Theme.Text,
 		nullString(p.Theme.Dark.Accent), nullString(p.Theme.Dark.Background), nullString(p.Theme.Dark.Text), nullString(p.HeroImage),
-		formatTime(t.now), p.UpdatedBy)
+		p.SDK, formatTime(t.now), p.UpdatedBy)
 	if err != nil {
 		if isUniqueViolation(err) {
 			return fmt.Errorf("store.CreatePaywall %q: %w", p.Ref, ErrConflict)
@@ -246,11 +271,11 @@ func (t *Tx) CreatePaywall(ctx context.Context, p *Paywall) error {
 // A stale Version or a taken ref is ErrConflict.
 func (t *Tx) UpdatePaywall(ctx context.Context, p *Paywall) error {
 	res, err := t.tx.ExecContext(ctx, `UPDATE paywalls SET ref = ?, name = ?, template = ?, default_locale = ?, accent = ?, background = ?,
-		text_color = ?, dark_accent = ?, dark_background = ?, dark_text_color = ?, hero_image = ?, version = version + 1,
+		text_color = ?, dark_accent = ?, dark_background = ?, dark_text_color = ?, hero_image = ?, sdk = ?, version = version + 1,
 		updated_at = ?, updated_by = ? WHERE id = ? AND version = ?`,
 		p.Ref, p.Name, p.Template, p.DefaultLocale, p.Theme.Accent, p.Theme.Background, p.Theme.Text,
 		nullString(p.Theme.Dark.Accent), nullString(p.Theme.Dark.Background), nullString(p.Theme.Dark.Text), nullString(p.HeroImage),
-		formatTime(t.now), p.UpdatedBy, p.ID, p.Version)
+		p.SDK, formatTime(t.now), p.UpdatedBy, p.ID, p.Version)
 	if err := affectedOne(res, err, true); err != nil {
 		return fmt.Errorf("store.UpdatePaywall %q: %w", p.Ref, err)
 	}

@@ -18,7 +18,10 @@ type Release struct {
 	Note            string
 	CreatedBy       string
 	CreatedAt       time.Time
-	RepublishedFrom int      // the number of the release this one copied, or 0
+	RepublishedFrom int // the number of the release this one copied, or 0
+	// DraftGeneration is the app's DraftGeneration the release was published from; -1 when
+	// unknown (a republished release, or one stored before migration 014).
+	DraftGeneration int64
 	Platforms       []string // refs of the platforms it has a snapshot for, by ref; filled by Releases
 }
 
@@ -32,12 +35,12 @@ type Snapshot struct {
 	ETag       string
 }
 
-const releaseColumns = `r.id, r.app_id, r.number, r.note, r.created_by, r.created_at, r.republished_from`
+const releaseColumns = `r.id, r.app_id, r.number, r.note, r.created_by, r.created_at, r.republished_from, r.draft_generation`
 
 func scanRelease(row interface{ Scan(...any) error }, extra ...any) (Release, error) {
 	var r Release
 	var created string
-	err := row.Scan(append([]any{&r.ID, &r.AppID, &r.Number, &r.Note, &r.CreatedBy, &created, &r.RepublishedFrom}, extra...)...)
+	err := row.Scan(append([]any{&r.ID, &r.AppID, &r.Number, &r.Note, &r.CreatedBy, &created, &r.RepublishedFrom, &r.DraftGeneration}, extra...)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, ErrNotFound
 	}
@@ -127,8 +130,9 @@ func (t *Tx) CreateRelease(ctx context.Context, r *Release, catalog []byte) erro
 		return fmt.Errorf("store.CreateRelease: %w", err)
 	}
 	r.CreatedAt = t.now
-	res, err := t.tx.ExecContext(ctx, `INSERT INTO releases (app_id, number, note, created_by, created_at, catalog, republished_from)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, r.AppID, r.Number, r.Note, r.CreatedBy, formatTime(t.now), catalog, r.RepublishedFrom)
+	res, err := t.tx.ExecContext(ctx, `INSERT INTO releases (app_id, number, note, created_by, created_at, catalog, republished_from,
+		draft_generation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, r.AppID, r.Number, r.Note, r.CreatedBy, formatTime(t.now), catalog,
+		r.RepublishedFrom, r.DraftGeneration)
 	if err != nil {
 		return fmt.Errorf("store.CreateRelease: %w", err)
 	}

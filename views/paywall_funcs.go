@@ -25,12 +25,19 @@ func colorOr(c, def string) string {
 // (--pw-*-on-accent) is offer.OnAccent's choice, the colour the editor's contrast warnings check.
 func themeStyle(s PaywallScreen) templ.SafeCSS {
 	accent, bg := colorOr(s.Accent, "#6D28D9"), colorOr(s.Background, "#FFFFFF")
-	css := "--pw-light-accent:" + accent + ";--pw-light-bg:" + bg + ";--pw-light-text:" + colorOr(s.Text, "#111827") +
+	text := colorOr(s.Text, "#111827")
+	css := "--pw-light-accent:" + accent + ";--pw-light-bg:" + bg + ";--pw-light-text:" + text +
 		";--pw-light-on-accent:" + offer.OnAccent(accent, bg) + ";"
+	if m, ok := offer.MutedText(text, bg, offer.MutedShareLight); ok {
+		css += "--pw-light-muted:" + m + ";"
+	}
 	if s.Dark != nil {
-		accent, bg := colorOr(s.Dark.Accent, "#A78BFA"), colorOr(s.Dark.Background, "#111827")
-		css += "--pw-dark-accent:" + accent + ";--pw-dark-bg:" + bg + ";--pw-dark-text:" + colorOr(s.Dark.Text, "#F9FAFB") +
+		accent, bg, text := colorOr(s.Dark.Accent, "#A78BFA"), colorOr(s.Dark.Background, "#111827"), colorOr(s.Dark.Text, "#F9FAFB")
+		css += "--pw-dark-accent:" + accent + ";--pw-dark-bg:" + bg + ";--pw-dark-text:" + text +
 			";--pw-dark-on-accent:" + offer.OnAccent(accent, bg) + ";"
+		if m, ok := offer.MutedText(text, bg, offer.MutedShareDark); ok {
+			css += "--pw-dark-muted:" + m + ";"
+		}
 	}
 	return templ.SafeCSS(css)
 }

@@ -15,7 +15,8 @@
 //
 // Two other modes are named by the first argument: `loadgen analytics-data -db FILE` generates a
 // large analytics history for the analytics benchmarks (analytics_data.go), and `loadgen
-// fold-ratio` measures durable ingestion with and without the analytics aggregates (fold.go).
+// fold-ratio` measures durable ingestion with and without the analytics aggregates (fold.go);
+// `loadgen scale` measures the control center on generated catalogs of growing size (scale.go).
 //
 // It only talks to loopback addresses, and every phase is bounded by -duration and -requests.
 // The bare handler runs in a child process of loadgen (started with -bare), so that it competes
@@ -74,6 +75,8 @@ func run() error {
 			return analyticsData(os.Args[2:])
 		case "fold-ratio":
 			return foldRatio(os.Args[2:])
+		case "scale":
+			return scale(os.Args[2:])
 		}
 	}
 	var o options

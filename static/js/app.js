@@ -153,12 +153,60 @@
   });
 
   // ---------- Mobile sidebar ----------
+  // While open, the sidebar is a modal menu: the page behind it is inert, focus moves into it and
+  // Tab cycles within it; closing returns focus to the menu button.
+
+  function focusables(root) {
+    return Array.prototype.filter.call(
+      root.querySelectorAll('a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])'),
+      function (el) { return el.getClientRects().length > 0 && !el.closest("[inert]"); });
+  }
 
   function setNav(open) {
+    var wasOpen = document.body.classList.contains("nav-open");
     document.body.classList.toggle("nav-open", open);
-    document.querySelectorAll("[data-toggle-nav]").forEach(function (b) {
+    document.querySelectorAll("[data-toggle-nav]:not(.nav-close)").forEach(function (b) {
       b.setAttribute("aria-expanded", open ? "true" : "false");
     });
+    var sidebar = document.querySelector(".sidebar");
+    document.querySelectorAll(".shell > .main-col, .shell > .skip").forEach(function (el) { el.inert = open; });
+    if (open && !wasOpen && sidebar) {
+      // The sidebar becomes visible with its transition; focus it once it can take focus.
+      requestAnimationFrame(function () {
+        var first = focusables(sidebar)[0];
+        if (first) first.focus();
+      });
+    } else if (!open && wasOpen) {
+      var active = document.activeElement;
+      if (!active || active === document.body || (sidebar && sidebar.contains(active))) {
+        var toggle = document.querySelector(".topbar [data-toggle-nav]");
+        if (toggle) toggle.focus();
+      }
+    }
+  }
+
+  document.addEventListener("keydown", function (evt) {
+    if (evt.key !== "Tab" || !document.body.classList.contains("nav-open")) return;
+    var sidebar = document.querySelector(".sidebar");
+    if (!sidebar) return;
+    var items = focusables(sidebar);
+    if (!items.length) return;
+    var first = items[0], last = items[items.length - 1];
+    var active = document.activeElement;
+    if (evt.shiftKey && (active === first || !sidebar.contains(active))) {
+      evt.preventDefault();
+      last.focus();
+    } else if (!evt.shiftKey && (active === last || !sidebar.contains(active))) {
+      evt.preventDefault();
+      first.focus();
+    }
+  });
+
+  // Widening the window past the phone layout closes the menu, so the page is never left inert.
+  if (window.matchMedia) {
+    var narrow = window.matchMedia("(max-width: 1100px)");
+    var onWidth = function () { if (!narrow.matches && document.body.classList.contains("nav-open")) setNav(false); };
+    if (narrow.addEventListener) narrow.addEventListener("change", onWidth);
   }
 
   document.addEventListener("click", function (evt) {
@@ -178,7 +226,11 @@
 
   document.addEventListener("keydown", function (evt) {
     if (evt.key !== "Escape") return;
-    if (document.body.classList.contains("nav-open")) setNav(false);
+    if (document.body.classList.contains("nav-open")) {
+      setNav(false);
+      var toggle = document.querySelector(".topbar [data-toggle-nav]");
+      if (toggle) toggle.focus();
+    }
     document.querySelectorAll("details.app-switch[open]").forEach(function (d) {
       d.removeAttribute("open");
       var s = d.querySelector("summary");
@@ -234,6 +286,152 @@
   document.addEventListener("change", function (evt) {
     var sel = evt.target;
     if (sel instanceof HTMLSelectElement && sel.hasAttribute("data-kind")) applyKind(sel);
+  });
+
+  // ---------- Tabs: arrow keys and a roving tabindex ----------
+  // A [data-tablist] is one Tab stop (its selected tab); Left, Right, Home and End move focus
+  // between its tabs, and Enter or Space opens the focused one (its button's own action).
+
+  document.addEventListener("keydown", function (evt) {
+    var tab = evt.target.closest && evt.target.closest('[data-tablist] [role="tab"]');
+    if (!tab || evt.altKey || evt.ctrlKey || evt.metaKey) return;
+    var tabs = Array.prototype.slice.call(tab.closest("[data-tablist]").querySelectorAll('[role="tab"]'));
+    var i = tabs.indexOf(tab), next = -1;
+    var rtl = getComputedStyle(tab).direction === "rtl";
+    switch (evt.key) {
+      case "ArrowRight": next = rtl ? i - 1 : i + 1; break;
+      case "ArrowLeft": next = rtl ? i + 1 : i - 1; break;
+      case "Home": next = 0; break;
+      case "End": next = tabs.length - 1; break;
+      default: return;
+    }
+    evt.preventDefault();
+    next = (next + tabs.length) % tabs.length;
+    tabs.forEach(function (t, j) { t.setAttribute("tabindex", j === next ? "0" : "-1"); });
+    tabs[next].focus();
+  });
+
+  // ---------- Focus across htmx swaps ----------
+  // A swap replaces the focused button or field with a new copy, and focus would fall to <body>.
+  // Before the swap we remember what had focus (its id, data-testid and position, or name) and
+  // the trigger's data-focus-after; after it we focus the named target or the new copy of the
+  // same element (views/focus.go describes data-focus-after).
+
+  var pendingFocus = null;
+
+  function focusKey(el) {
+    if (!el || el === document.body || !el.isConnected) return null;
+    var key = { el: el, id: el.id || "", testid: el.getAttribute("data-testid") || "", name: el.getAttribute("name") || "", index: -1 };
+    if (key.testid) {
+      key.index = Array.prototype.indexOf.call(document.querySelectorAll('[data-testid="' + cssEscape(key.testid) + '"]'), el);
+    }
+    return key;
+  }
+
+  function cssEscape(s) {
+    return window.CSS && CSS.escape ? CSS.escape(s) : s.replace(/["\\]/g, "\\$&");
+  }
+
+  function usable(el) {
+    return !!el && el.isConnected && !el.disabled && !el.closest("[inert], [hidden]") && el.getClientRects().length > 0;
+  }
+
+  // sameIndex is the position the trigger had among the matches of sel before the swap.
+  function targetFrom(spec, trigger, before) {
+    var alternatives = spec.split("||");
+    for (var k = 0; k < alternatives.length; k++) {
+      var sel = alternatives[k].trim(), mode = "first";
+      var m = /\s@(last|same)$/.exec(sel);
+      if (m) { mode = m[1]; sel = sel.slice(0, m.index).trim(); }
+      var found;
+      try { found = Array.prototype.slice.call(document.querySelectorAll(sel)); } catch (e) { continue; }
+      if (mode === "last") found = found.slice(-1);
+      if (mode === "same") {
+        var i = before[sel];
+        found = i >= 0 && i < found.length ? [found[i]] : [];
+      }
+      for (var j = 0; j < found.length; j++) if (usable(found[j])) return found[j];
+    }
+    return null;
+  }
+
+  function targetFromKey(key) {
+    var el;
+    if (key.id) {
+      el = document.getElementById(key.id);
+      if (usable(el)) return el;
+    }
+    if (key.testid) {
+      var all = document.querySelectorAll('[data-testid="' + cssEscape(key.testid) + '"]');
+      if (key.index >= 0 && usable(all[Math.min(key.index, all.length - 1)])) return all[Math.min(key.index, all.length - 1)];
+      for (var i = 0; i < all.length; i++) if (usable(all[i])) return all[i];
+    }
+    if (key.name) {
+      el = document.getElementsByName(key.name)[0];
+      if (usable(el)) return el;
+    }
+    return null;
+  }
+
+  function moveFocus(el) {
+    if (!el.matches('a[href], button, input, select, textarea, summary, [tabindex]')) el.setAttribute("tabindex", "-1");
+    el.focus();
+    revealFocused(el);
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var trigger = evt.detail.requestConfig && evt.detail.requestConfig.elt;
+    var active = document.activeElement;
+    var spec = trigger && trigger.getAttribute && trigger.getAttribute("data-focus-after");
+    var key = focusKey(active);
+    if (!spec && !key) { pendingFocus = null; return; }
+    var before = {};
+    if (spec && trigger) {
+      spec.split("||").forEach(function (alt) {
+        var m = /^(.*)\s@same$/.exec(alt.trim());
+        if (!m) return;
+        try { before[m[1].trim()] = Array.prototype.indexOf.call(document.querySelectorAll(m[1].trim()), trigger); } catch (e) { /* a bad selector is skipped */ }
+      });
+    }
+    // Only a swap that takes focus with it is handled: one whose target holds the focused element.
+    var target = evt.detail.target;
+    var holds = target && active && (target === active || target.contains(active));
+    pendingFocus = holds || spec ? { spec: spec, trigger: trigger, before: before, key: key } : null;
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    var p = pendingFocus;
+    pendingFocus = null;
+    if (!p) return;
+    var active = document.activeElement;
+    if (active && active !== document.body && active.isConnected && !(p.key && active === p.key.el && p.spec)) {
+      // htmx itself refocuses an element with the same id, but without scrolling to it.
+      revealFocused(active);
+      return;
+    }
+    var el = (p.spec && targetFrom(p.spec, p.trigger, p.before)) || (p.key && targetFromKey(p.key));
+    if (el) moveFocus(el);
+  });
+
+  // revealFocused scrolls the focused element into view when it is off screen or under a sticky
+  // bar (the top bar, a form's save bar): scrollIntoView honours html's scroll-padding, which
+  // leaves room for both, where the browser's own focus scrolling may not.
+  function revealFocused(el) {
+    if (!el || !el.getBoundingClientRect || el.closest(".sidebar, .topbar, .save-bar, dialog")) return;
+    var r = el.getBoundingClientRect();
+    if (!r.width && !r.height) return;
+    var top = 0, bottom = window.innerHeight;
+    var bar = document.querySelector(".topbar");
+    if (bar && getComputedStyle(bar).position === "sticky") top = Math.max(top, bar.getBoundingClientRect().bottom);
+    var save = el.form ? el.form.querySelector(".save-bar") : document.querySelector(".save-bar");
+    if (save) bottom = Math.min(bottom, save.getBoundingClientRect().top);
+    if (r.top < top || r.bottom > bottom) el.scrollIntoView({ block: r.height > bottom - top ? "start" : "nearest" });
+  }
+
+  document.addEventListener("focusin", function (evt) {
+    var el = evt.target;
+    // After the browser's own scrolling for the focus change.
+    requestAnimationFrame(function () { if (document.activeElement === el) revealFocused(el); });
   });
 
   // ---------- Set-up of new content: the first page and every htmx swap ----------
