@@ -3,11 +3,13 @@ package catalog
 import (
 	"fmt"
 	"slices"
+	"unicode/utf8"
 
 	"nami/offer"
 )
 
-// TokenProblems checks the tokens in a paywall's copy and product badges (offer.CheckTokens):
+// TokenProblems checks the length of a paywall's copy (offer.MaxCopyLength) and the tokens in it
+// and in its product badges (offer.CheckTokens):
 // each must be one SDKs know, and a position must name a product the paywall offers on every
 // platform where it offers any (a badge: on its product's platform). Paths are under at, as
 // "paywalls[2].copy.en.title".
@@ -31,7 +33,12 @@ func TokenProblems(at string, p PaywallDoc) Problems {
 		c := p.Copy[l]
 		for _, f := range []struct{ key, src string }{{"title", c.Title}, {"subtitle", c.Subtitle},
 			{"body", c.Body}, {"cta", c.CTA}, {"footer", c.Footer}} {
-			check(at+".copy."+l+"."+f.key, f.src, offered)
+			path := at + ".copy." + l + "." + f.key
+			if n, limit := utf8.RuneCountInString(f.src), offer.MaxCopyLength[f.key]; n > limit {
+				problems = append(problems, Problem{Path: path, Message: fmt.Sprintf("%s is %d characters; use at most %d", f.key, n, limit)})
+				continue
+			}
+			check(path, f.src, offered)
 		}
 	}
 	for j, pp := range p.Products {

@@ -61,3 +61,14 @@ func TestTokensThatResolveAreAccepted(t *testing.T) {
 		t.Errorf("export changed the tokens: %+v", got.Copy["en"])
 	}
 }
+
+func TestCopyLongerThanTheEditorAllowsIsRefused(t *testing.T) {
+	f := validFile()
+	spring := paywallAt(t, f, "spring")
+	c := spring.Copy["en"]
+	c.CTA = strings.Repeat("x", 201)
+	spring.Copy["en"] = c
+	if err := Validate(f); err == nil || err.Error() != "paywalls[0].copy.en.cta: cta is 201 characters; use at most 200" {
+		t.Errorf("Validate: %v", err)
+	}
+}

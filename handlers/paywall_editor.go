@@ -20,13 +20,13 @@ import (
 	"nami/views"
 )
 
-// Limits on paywall copy, generous for marketing text and small enough for a snapshot.
+// Limits on paywall copy (offer.MaxCopyLength, which nami apply checks too).
 const (
-	maxTitle    = 200
-	maxSubtitle = 300
-	maxBody     = 5000
-	maxCTA      = 60
-	maxFooter   = 2000
+	maxTitle    = offer.MaxTitleLength
+	maxSubtitle = offer.MaxSubtitleLength
+	maxBody     = offer.MaxBodyLength
+	maxCTA      = offer.MaxCTALength
+	maxFooter   = offer.MaxFooterLength
 	maxBadge    = 40
 	maxLocales  = 50
 )
@@ -414,8 +414,14 @@ func (h *Handler) PaywallEditorOp(c echo.Context) error {
 	idx := productIndex(products)
 	switch {
 	case user(c).Can(store.RoleEditor):
-		st.dirty = true
 		applyOp(&d, &st, f, idx)
+		// Unsaved is what differs from the stored paywall: a language tab, or a product moved
+		// down and back up, leaves nothing to save.
+		saved, err := h.store.Paywall(c.Request().Context(), currentApp(c).ID, c.Param("ref"))
+		if err != nil {
+			return err
+		}
+		st.dirty = !samePaywall(saved, d)
 	case f.Get("op") == "tab":
 		// A viewer may only look at another language's copy; nothing else changes.
 		st.tab, st.previewLocale = f.Get("arg"), f.Get("arg")

@@ -43,3 +43,23 @@ func TestPaywallPreviewShowsTheLongestTextOfEachField(t *testing.T) {
 		t.Errorf("preview page title %q", got)
 	}
 }
+
+// Switching the language tab of a clean editor leaves nothing unsaved; a real edit does.
+func TestPaywallEditorTabSwitchIsNotAnUnsavedChange(t *testing.T) {
+	ts := newTestServer(t)
+	c := signUp(t, ts)
+	loadDemo(t, ts)
+	_, form := editorOf(t, c, "spring")
+	form.Set("op", "tab")
+	form.Set("arg", "de")
+	r := c.post(demoPath+"/paywalls/spring/editor", form, htmx...)
+	wantStatus(t, r, http.StatusOK)
+	if _, hidden := r.doc.Find("[data-unsaved]").Attr("hidden"); !hidden {
+		t.Error("a tab switch shows Unsaved changes")
+	}
+	form.Set("copy[en][title]", "Changed")
+	r = c.post(demoPath+"/paywalls/spring/editor", form, htmx...)
+	if _, hidden := r.doc.Find("[data-unsaved]").Attr("hidden"); hidden {
+		t.Error("an edited title then a tab switch hides Unsaved changes")
+	}
+}

@@ -15,6 +15,20 @@ const (
 	KindConsumable    = "consumable"
 )
 
+// Limits on paywall copy in characters, generous for marketing text and small enough for a
+// snapshot: the editor's fields and nami apply both hold them.
+const (
+	MaxTitleLength    = 200
+	MaxSubtitleLength = 300
+	MaxBodyLength     = 5000
+	MaxCTALength      = 200 // room for a {{#product.trial}} section; what a phone shows well is publish.CopyLimits
+	MaxFooterLength   = 2000
+)
+
+// MaxCopyLength is the limit of each copy field, by its catalog name.
+var MaxCopyLength = map[string]int{"title": MaxTitleLength, "subtitle": MaxSubtitleLength, "body": MaxBodyLength,
+	"cta": MaxCTALength, "footer": MaxFooterLength}
+
 // MaxRefLength is the longest ref or slug allowed.
 const MaxRefLength = 64
 

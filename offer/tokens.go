@@ -1,6 +1,7 @@
 package offer
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strconv"
@@ -190,8 +191,8 @@ func nearestToken(name string) string {
 	prefix, field := "product.", name
 	if strings.HasPrefix(name, "products.") {
 		parts := strings.SplitN(name, ".", 3)
-		if len(parts) < 3 || !allDigits(parts[1]) {
-			return ""
+		if n, err := strconv.Atoi(parts[1]); len(parts) < 3 || err != nil || n < 1 || parts[1][0] == '0' || !allDigits(parts[1]) {
+			return "" // the position itself is wrong: no field name would fix it
 		}
 		prefix, field = "products."+parts[1]+".", parts[2]
 	} else if i := strings.LastIndex(name, "."); i >= 0 {
@@ -205,6 +206,9 @@ func nearestToken(name string) string {
 		if d := editDistance(field, f); d < bestDist {
 			best, bestDist = prefix+f, d
 		}
+	}
+	if best == name {
+		return ""
 	}
 	return best
 }
@@ -301,31 +305,56 @@ type TokenValues interface {
 
 // Resolve writes the copy with each token replaced by its value, escaped with escape (nil for
 // none; Markdown copy passes EscapeMarkdown so a product name cannot add formatting). Tokens
-// without a value are removed with what they leave dangling (see tidyEmpty).
+// without a value are removed with what they leave dangling (see tidyEmpty); values themselves
+// are never trimmed: a placeholder stands for each while the copy is tidied.
 func (c Copy) Resolve(v TokenValues, escape func(string) string) string {
 	var b strings.Builder
-	resolveNodes(&b, c.nodes, v, escape)
-	return tidyEmpty(b.String())
+	var values []string
+	resolveNodes(&b, c.nodes, v, &values)
+	tidy := tidyEmpty(b.String())
+	if len(values) == 0 {
+		return tidy
+	}
+	var out strings.Builder
+	for _, val := range values {
+		i := strings.Index(tidy, valueMark)
+		if i < 0 {
+			break
+		}
+		if escape != nil {
+			val = escape(val)
+		}
+		out.WriteString(tidy[:i])
+		out.WriteString(val)
+		tidy = tidy[i+len(valueMark):]
+	}
+	out.WriteString(tidy)
+	return out.String()
 }
 
-func resolveNodes(b *strings.Builder, nodes []node, v TokenValues, escape func(string) string) {
+// valueMark stands for a token's value while the copy is tidied, so that tidying reads it as a
+// word and never trims the value's own punctuation.
+const valueMark = "\ue001"
+
+// marksGone removes the private-use marks from copy text and values, so they cannot pose as marks.
+var marksGone = strings.NewReplacer(emptyMark, "", valueMark, "")
+
+func resolveNodes(b *strings.Builder, nodes []node, v TokenValues, values *[]string) {
 	for _, n := range nodes {
 		switch n.kind {
 		case textNode:
-			b.WriteString(strings.ReplaceAll(n.text, emptyMark, ""))
+			b.WriteString(marksGone.Replace(n.text))
 		case valueNode:
-			val := v.TokenValue(n.ref)
+			val := marksGone.Replace(v.TokenValue(n.ref))
 			if val == "" {
 				b.WriteString(emptyMark)
 				continue
 			}
-			if escape != nil {
-				val = escape(val)
-			}
-			b.WriteString(val)
+			*values = append(*values, val)
+			b.WriteString(valueMark)
 		case sectionNode, invertedNode:
 			if (v.TokenValue(n.ref) != "") == (n.kind == sectionNode) {
-				resolveNodes(b, n.children, v, escape)
+				resolveNodes(b, n.children, v, values)
 			} else {
 				b.WriteString(emptyMark)
 			}
@@ -366,44 +395,71 @@ const (
 )
 
 // tidyEmpty removes each emptyMark and what it leaves dangling, within its line:
-//  1. brackets that held only it: "Annual ({{product.trial}})" → "Annual";
+//  1. brackets or Markdown emphasis that held only it: "Annual ({{product.trial}})" → "Annual",
+//     "Save **{{product.savings}}** today" → "Save today";
 //  2. the spaces on both sides, put back as one space when words remain on both sides;
 //  3. a separator that now separates nothing: ", " or " · " at the start of the copy, a line
 //     or a clause ("{{product.trial}}, then $9.99" → "then $9.99"), or before the end of one
 //     ("Annual · {{product.trial}}" → "Annual", "Save {{product.savings}}!" → "Save!").
+//
+// It works from left to right in one pass, so its cost follows the copy's length.
 func tidyEmpty(s string) string {
-	for {
-		i := strings.Index(s, emptyMark)
-		if i < 0 {
-			return s
-		}
-		left, right := s[:i], s[i+len(emptyMark):]
-		l, r := strings.TrimRight(left, tidySpace), strings.TrimLeft(right, tidySpace)
-		if lo, ok := lastRune(l); ok && strings.ContainsRune(tidyOpeners, lo) {
-			if rc, ok := firstRune(r); ok && rc == closerOf(lo) {
-				l, r = l[:len(l)-utf8.RuneLen(lo)], r[utf8.RuneLen(rc):]
-				left, right = l, r
-				l, r = strings.TrimRight(l, tidySpace), strings.TrimLeft(r, tidySpace)
+	if !strings.Contains(s, emptyMark) {
+		return s
+	}
+	parts := strings.Split(s, emptyMark)
+	out := []byte(parts[0])
+	for _, right := range parts[1:] {
+		out = tidyJoin(out, right)
+	}
+	return string(out)
+}
+
+// tidyWrappers are the Markdown emphasis marks removed in pairs around an empty token.
+var tidyWrappers = []string{"**", "__", "~~", "*", "_"}
+
+// tidyJoin joins what stood left of an empty token (out, already tidied) and right of it. Only
+// the end of out is read or cut, so each join costs what it removes and what it appends.
+func tidyJoin(out []byte, right string) []byte {
+	left := out
+	l, r := bytes.TrimRight(left, tidySpace), strings.TrimLeft(right, tidySpace)
+	for removed := true; removed; {
+		removed = false
+		if lo, n := utf8.DecodeLastRune(l); n > 0 && strings.ContainsRune(tidyOpeners, lo) {
+			if rc, m := utf8.DecodeRuneInString(r); m > 0 && rc == closerOf(lo) {
+				l, r, removed = l[:len(l)-n], r[m:], true
 			}
 		}
-		space := ""
-		if len(l) < len(left) {
-			space = left[len(l):]
-		} else if len(r) < len(right) {
-			space = right[:len(right)-len(r)]
+		for _, w := range tidyWrappers {
+			if !removed && bytes.HasSuffix(l, []byte(w)) && strings.HasPrefix(r, w) {
+				l, r, removed = l[:len(l)-len(w)], r[len(w):], true
+			}
 		}
-		if sep := leadingSeparator(r); sep > 0 && leftBoundary(l) {
-			r = strings.TrimLeft(r[sep:], tidySpace)
-		} else if sep := trailingSeparator(l); sep > 0 && rightBoundary(r) {
-			l = strings.TrimRight(l[:len(l)-sep], tidySpace)
+		if removed {
+			left, right = l, r
+			l, r = bytes.TrimRight(l, tidySpace), strings.TrimLeft(r, tidySpace)
 		}
-		joined := l + r
-		if l != "" && r != "" && space != "" && !endsLine(l) && !startsWithPunct(r) {
-			sp, _ := firstRune(space)
-			joined = l + string(sp) + r
-		}
-		s = joined
 	}
+	var space rune
+	if len(l) < len(left) {
+		space, _ = utf8.DecodeRune(left[len(l):])
+	} else if len(r) < len(right) {
+		space, _ = utf8.DecodeRuneInString(right)
+	}
+	if sep := leadingSeparator(r); sep > 0 && leftBoundary(tail(l)) {
+		r = strings.TrimLeft(r[sep:], tidySpace)
+	} else if sep := trailingSeparator(tail(l)); sep > 0 && rightBoundary(r) {
+		l = bytes.TrimRight(l[:len(l)-sep], tidySpace)
+	}
+	if len(l) > 0 && r != "" && space != 0 && !endsLine(tail(l)) && !startsWithPunct(r) {
+		l = utf8.AppendRune(l, space)
+	}
+	return append(l, r...)
+}
+
+// tail is the end of b, long enough for the last two runes the tidy rules look at.
+func tail(b []byte) string {
+	return string(b[max(0, len(b)-16):])
 }
 
 func closerOf(r rune) rune {

@@ -2,6 +2,7 @@ package offer
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -159,5 +160,41 @@ func TestPositionsPastTheLastProductAreNamed(t *testing.T) {
 	}
 	if sel, _ := ParseCopy("x {{product.name}}"); !sel.UsesSelected() {
 		t.Error("product.name depends on the selection")
+	}
+}
+
+// Review findings: values keep their own punctuation, emphasis that held only an empty token
+// goes, marks inside values are plain text, a misspelt position gets no circular suggestion,
+// and tidying is linear in the copy's length.
+func TestTokensTidyTheCopyButNeverTheValues(t *testing.T) {
+	products := []TokenProduct{{SKU: "p", Name: "Plan:", Price: "9.99", Currency: "USD", Kind: KindSubscription, Period: "P1M"}}
+	ctx := TokenContext{Locale: "en", Products: products}
+	for src, want := range map[string]string{
+		"{{product.name}} {{product.trial}}":                      "Plan:",
+		"Save **{{product.savings}}** today":                      "Save today",
+		"Try it _{{product.trial}}_ free":                         "Try it free",
+		"({{product.trial}}) {{product.name}}":                    "Plan:",
+		"[{{product.name}} {{product.trial}}](https://x.example)": "[Plan:](https://x.example)",
+	} {
+		if got := resolve(t, src, ctx); got != want {
+			t.Errorf("Resolve(%q) = %q, want %q", src, got, want)
+		}
+	}
+	c, _ := ParseCopy("[{{product.name}} {{product.trial}}](https://x.example)")
+	if got := Markdown(c.Resolve(ctx, EscapeMarkdown)); got != "<p><a href=\"https://x.example\" rel=\"nofollow noopener\" target=\"_blank\">Plan:</a></p>\n" {
+		t.Errorf("Markdown link: %q", got)
+	}
+	odd := TokenContext{Locale: "en", Products: []TokenProduct{{Name: "Pro \ue000 Plus \ue001 Max", Price: "1", Currency: "USD"}}}
+	if got := resolve(t, "{{product.name}}", odd); got != "Pro  Plus  Max" {
+		t.Errorf("a name holding the private marks: %q", got)
+	}
+	for _, bad := range []string{"{{products..price}}", "{{products.01.price}}", "{{products.99999999999999999999.price}}"} {
+		if _, err := ParseCopy(bad); err == nil || strings.Contains(err.Error(), "did you mean "+bad) {
+			t.Errorf("ParseCopy(%q) = %v", bad, err)
+		}
+	}
+	long := strings.Repeat("a {{product.trial}} ", 100000)
+	if got := resolve(t, long, ctx); got != strings.TrimSpace(strings.Repeat("a ", 100000)) {
+		t.Errorf("100,000 empty tokens: %d bytes out", len(got))
 	}
 }

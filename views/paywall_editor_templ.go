@@ -1868,7 +1868,7 @@ func copyCard(e PaywallEditor, ro bool) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = copyInput(e, ro, l.Locale, "cta", "Button", l.CTA, readOnlyAttrs(ro, copyAttrs(l.Locale, templ.Attributes{"maxlength": "60", "placeholder": "Continue"}))).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = copyInput(e, ro, l.Locale, "cta", "Button", l.CTA, readOnlyAttrs(ro, copyAttrs(l.Locale, templ.Attributes{"maxlength": "200", "placeholder": "Continue"}))).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

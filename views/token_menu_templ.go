@@ -22,8 +22,9 @@ var tokenFieldLabels = []Option{
 	{Value: "name", Label: "Plan name — Annual"},
 }
 
-// tokenPlans are the plans a token can name: the selected one, then each position up to the
-// most products the paywall offers on one platform, named by the first platform's product there.
+// tokenPlans are the plans a token can name: the selected one, then each position the paywall
+// fills on every platform where it offers products (the checks refuse a position past the last
+// product of any platform), named by the first platform's product there.
 func tokenPlans(e PaywallEditor) []Option {
 	plans := []Option{{Value: "product", Label: "The selected plan"}}
 	byPlatform := map[string][]EditorProduct{}
@@ -34,18 +35,17 @@ func tokenPlans(e PaywallEditor) []Option {
 		}
 		byPlatform[p.Platform] = append(byPlatform[p.Platform], p)
 	}
-	for pos := 1; ; pos++ {
-		name := ""
-		for _, pl := range order {
-			if len(byPlatform[pl]) >= pos && name == "" {
-				name = byPlatform[pl][pos-1].Name
-			}
-		}
-		if name == "" {
-			return plans
-		}
-		plans = append(plans, Option{Value: "products." + strconv.Itoa(pos), Label: "Plan " + strconv.Itoa(pos) + " (" + name + ")"})
+	if len(order) == 0 {
+		return plans
 	}
+	filled := len(byPlatform[order[0]])
+	for _, pl := range order {
+		filled = min(filled, len(byPlatform[pl]))
+	}
+	for pos := 1; pos <= filled; pos++ {
+		plans = append(plans, Option{Value: "products." + strconv.Itoa(pos), Label: "Plan " + strconv.Itoa(pos) + " (" + byPlatform[order[0]][pos-1].Name + ")"})
+	}
+	return plans
 }
 
 // tokenMenu offers the tokens a copy field can hold; static/js/tokens.js inserts the chosen one
