@@ -18,6 +18,14 @@ type listState struct {
 	Q         string
 	Page      int
 	SelectAll bool
+	Rows      int // a full page's rows; 0 means views.PageRows
+}
+
+func (ls listState) rows() int {
+	if ls.Rows > 0 {
+		return ls.Rows
+	}
+	return views.PageRows
 }
 
 func readListState(get func(string) string) listState {
@@ -47,12 +55,12 @@ func listStateOf(c echo.Context) listState {
 }
 
 func (ls listState) query() store.ListQuery {
-	return store.ListQuery{Q: ls.Q, Limit: views.PageRows, Offset: (ls.Page - 1) * views.PageRows}
+	return store.ListQuery{Q: ls.Q, Limit: ls.rows(), Offset: (ls.Page - 1) * ls.rows()}
 }
 
 // lastPage is the page to show instead of ls when ls is past the last page of total rows.
 func (ls listState) lastPage(total int) (listState, bool) {
-	last := max(1, (total+views.PageRows-1)/views.PageRows)
+	last := max(1, (total+ls.rows()-1)/ls.rows())
 	if ls.Page > last {
 		ls.Page = last
 		return ls, true
@@ -61,7 +69,7 @@ func (ls listState) lastPage(total int) (listState, bool) {
 }
 
 func (ls listState) pager(path string, params url.Values, total, shown int, one, many string) views.Pager {
-	return views.Pager{Path: path, Params: params, Q: ls.Q, Page: ls.Page, Total: total, Shown: shown, One: one, Many: many, SelectAll: ls.SelectAll}
+	return views.Pager{Path: path, Params: params, Q: ls.Q, Page: ls.Page, Total: total, Shown: shown, One: one, Many: many, SelectAll: ls.SelectAll, Rows: ls.Rows}
 }
 
 // listParams are the state's search and page (and extra filters) as a query string, to append
@@ -115,14 +123,18 @@ func bulkReport(verb, one, many string, r views.BulkResult) string {
 	if len(r.Refused) > 0 {
 		parts = append(parts, "Refused "+strconv.Itoa(len(r.Refused))+": "+strings.Join(r.Refused, "; ")+".")
 	}
-	return strings.Join(parts, " ")
+	return strings.Join(parts, "\n") // the flash keeps its lines
 }
 
+// bulkFlashKind: success when everything was done, a warning when part was, an error when none was.
 func bulkFlashKind(r views.BulkResult) string {
-	if len(r.Refused) > 0 {
-		return "error"
+	switch {
+	case len(r.Refused) == 0:
+		return "success"
+	case len(r.Done) > 0:
+		return "warning"
 	}
-	return "success"
+	return "error"
 }
 
 // commitBulk runs a bulk action in one transaction: audit writes one audit entry (and marks

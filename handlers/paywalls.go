@@ -32,6 +32,7 @@ func (h *Handler) renderPaywallsWith(c echo.Context, status int, f views.Form, b
 		return err
 	}
 	ls := listStateOf(c)
+	ls.Rows = views.PaywallPageRows // each row is a live preview
 	sums, total, err := h.store.PaywallSummariesPage(ctx, a.ID, ls.query())
 	if err != nil {
 		return err

@@ -27,7 +27,7 @@ func (h *Handler) Routes(e *echo.Echo) {
 	e.Use(securityHeaders)
 
 	e.GET("/healthz", h.Health)
-	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", static.Handler())))
+	e.Match([]string{http.MethodGet, http.MethodHead}, "/static/*", echo.WrapHandler(http.StripPrefix("/static/", static.Handler())))
 
 	e.GET("/images/:hash", h.ServeImage)
 

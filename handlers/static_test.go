@@ -177,3 +177,22 @@ func TestPagesReferenceHashedStaticURLs(t *testing.T) {
 	check("the apps list", c.get("/apps"))
 	check("the sign-in page", ts.newClient(t).get("/login"))
 }
+
+// HEAD answers like GET without the body, for hashed and plain URLs.
+func TestStaticAnswersHEAD(t *testing.T) {
+	ts := newTestServer(t)
+	for _, u := range []string{views.Asset("app.css"), "/static/app.css"} {
+		req, err := http.NewRequest(http.MethodHead, ts.URL+u, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || res.Header.Get("ETag") == "" || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/css") {
+			t.Errorf("HEAD %s: %d, ETag %q, Content-Type %q", u, res.StatusCode, res.Header.Get("ETag"), res.Header.Get("Content-Type"))
+		}
+	}
+}

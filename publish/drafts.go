@@ -22,8 +22,8 @@ import (
 // are seen at once. A nil *Drafts caches nothing.
 type Drafts struct {
 	mu       sync.Mutex
-	apps     map[int64]*draftState   // by app id
-	releases map[int64]*catalog.File // parsed release catalogs by release id (releases never change)
+	apps     map[int64]*draftState        // by app id
+	releases map[releaseKey]*catalog.File // parsed release catalogs (releases never change)
 }
 
 // draftState is the drafts of one app at one generation, compared with one release.
@@ -87,7 +87,7 @@ const maxCached = 32
 
 // NewDrafts returns an empty cache.
 func NewDrafts() *Drafts {
-	return &Drafts{apps: map[int64]*draftState{}, releases: map[int64]*catalog.File{}}
+	return &Drafts{apps: map[int64]*draftState{}, releases: map[releaseKey]*catalog.File{}}
 }
 
 // Unpublished reports whether the drafts of app differ from its last release (before the first
@@ -198,11 +198,23 @@ func (d *Drafts) ReleaseCatalog(ctx context.Context, r store.Reader, rel store.R
 	return d.releaseCatalog(ctx, r, rel)
 }
 
+// releaseKey names a release for the cache. SQLite reuses the highest row id after a delete, so a
+// release of a deleted app and a later release of another app can share an id: the app, number
+// and time tell them apart.
+type releaseKey struct {
+	id, appID, created int64 // created: Unix nanoseconds
+	number             int
+}
+
+func keyOf(rel store.Release) releaseKey {
+	return releaseKey{id: rel.ID, appID: rel.AppID, number: rel.Number, created: rel.CreatedAt.UnixNano()}
+}
+
 // releaseCatalog parses a release's catalog once; releases are immutable.
 func (d *Drafts) releaseCatalog(ctx context.Context, r store.Reader, rel store.Release) (*catalog.File, error) {
 	if d != nil {
 		d.mu.Lock()
-		f := d.releases[rel.ID]
+		f := d.releases[keyOf(rel)]
 		d.mu.Unlock()
 		if f != nil {
 			return f, nil
@@ -214,12 +226,17 @@ func (d *Drafts) releaseCatalog(ctx context.Context, r store.Reader, rel store.R
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if len(d.releases) >= maxCached {
+	d.putRelease(rel, f)
+	return f, nil
+}
+
+// putRelease keeps a parsed release catalog, dropping an arbitrary one past maxCached; d.mu is held.
+func (d *Drafts) putRelease(rel store.Release, f *catalog.File) {
+	if _, ok := d.releases[keyOf(rel)]; !ok && len(d.releases) >= maxCached {
 		for k := range d.releases {
 			delete(d.releases, k)
 			break
 		}
 	}
-	d.releases[rel.ID] = f
-	return f, nil
+	d.releases[keyOf(rel)] = f
 }

@@ -81,7 +81,7 @@ func (d *Drafts) Publish(ctx context.Context, st *store.Store, slug, actor, note
 	if d != nil { // the drafts are now the last release: nothing differs
 		rel, app := res.Release, published
 		d.mu.Lock()
-		d.releases[rel.ID] = f
+		d.putRelease(rel, f)
 		d.mu.Unlock()
 		next := &draftState{created: app.CreatedAt, generation: rel.DraftGeneration, releaseID: rel.ID, draft: f,
 			last: lastRelease{release: &rel, file: f}}

@@ -129,9 +129,10 @@ func (t *Tx) CreateRelease(ctx context.Context, r *Release, catalog []byte) erro
 		Scan(&r.Number); err != nil {
 		return fmt.Errorf("store.CreateRelease: %w", err)
 	}
-	r.CreatedAt = t.now
+	created := formatTime(t.now)
+	r.CreatedAt, _ = parseTime(created) // as read back, so a release compares equal to itself read from the database
 	res, err := t.tx.ExecContext(ctx, `INSERT INTO releases (app_id, number, note, created_by, created_at, catalog, republished_from,
-		draft_generation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, r.AppID, r.Number, r.Note, r.CreatedBy, formatTime(t.now), catalog,
+		draft_generation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, r.AppID, r.Number, r.Note, r.CreatedBy, created, catalog,
 		r.RepublishedFrom, r.DraftGeneration)
 	if err != nil {
 		return fmt.Errorf("store.CreateRelease: %w", err)

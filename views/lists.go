@@ -22,6 +22,18 @@ type Pager struct {
 	Shown     int        // rows on this page
 	One, Many string     // "product", "products"
 	SelectAll bool       // every row of this page starts selected
+	Rows      int        // rows a full page shows; 0 means PageRows
+}
+
+// PaywallPageRows is the paywalls list's page: each row is a live preview, so fewer a page.
+const PaywallPageRows = 24
+
+// RowsOf is the rows a full page of this list shows.
+func (p Pager) RowsOf() int {
+	if p.Rows > 0 {
+		return p.Rows
+	}
+	return PageRows
 }
 
 // query is the list's query string for page n, with select=all when sel is set.
@@ -69,14 +81,14 @@ func (p Pager) ClearURL() string {
 }
 
 // Pages is how many pages the matches fill (at least 1).
-func (p Pager) Pages() int { return max(1, (p.Total+PageRows-1)/PageRows) }
+func (p Pager) Pages() int { return max(1, (p.Total+p.RowsOf()-1)/p.RowsOf()) }
 
 // From is the number of the first row shown (1-based), 0 when none is.
 func (p Pager) From() int {
 	if p.Shown == 0 {
 		return 0
 	}
-	return (p.Page-1)*PageRows + 1
+	return (p.Page-1)*p.RowsOf() + 1
 }
 
 // To is the number of the last row shown.

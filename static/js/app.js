@@ -380,6 +380,9 @@
   }
 
   document.addEventListener("htmx:beforeSwap", function (evt) {
+    // A response htmx will not swap (an error, a 204) settles nothing: forget, or a later swap
+    // elsewhere would move focus to this one's target.
+    if (!evt.detail.shouldSwap) { pendingFocus = null; return; }
     var trigger = evt.detail.requestConfig && evt.detail.requestConfig.elt;
     var active = document.activeElement;
     var spec = trigger && trigger.getAttribute && trigger.getAttribute("data-focus-after");
@@ -453,4 +456,20 @@
   } else {
     init(document);
   }
+
+  // ---------- Bulk bars: how many rows are selected; nothing to act on disables the actions ----------
+  function countBulk(form) {
+    var n = document.querySelectorAll('input.row-check[form="' + form.id + '"]:checked').length;
+    var out = form.querySelector("[data-bulk-count]");
+    if (out) out.textContent = n ? n + " selected" : "";
+    form.querySelectorAll('button[type="submit"]').forEach(function (b) { b.disabled = n === 0; });
+  }
+  function countAllBulk() { document.querySelectorAll("form.bulk-bar[id]").forEach(countBulk); }
+  document.addEventListener("change", function (e) {
+    var f = e.target.matches && e.target.matches("input.row-check") && e.target.form;
+    if (f) countBulk(f);
+  });
+  document.addEventListener("htmx:afterSettle", countAllBulk);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", countAllBulk);
+  else countAllBulk();
 })();
