@@ -54,25 +54,44 @@ func (e *liveRelease) matches(values []string) bool {
 	return false
 }
 
-// acceptsGzip reports whether an Accept-Encoding header accepts gzip (or "*") with a non-zero
-// quality.
+// acceptsGzip reports whether an Accept-Encoding header accepts gzip with a non-zero quality:
+// gzip (or x-gzip) named explicitly decides, whatever "*" says; otherwise "*" does. The q
+// parameter counts in any position among the parameters.
 func acceptsGzip(values []string) bool {
+	named, star := 0, 0 // 0 absent, 1 refused (q=0), 2 accepted
 	for _, v := range values {
 		for v != "" {
 			var item string
 			item, v, _ = strings.Cut(v, ",")
 			coding, params, _ := strings.Cut(item, ";")
 			coding = strings.TrimSpace(coding)
-			if !strings.EqualFold(coding, "gzip") && !strings.EqualFold(coding, "x-gzip") && coding != "*" {
+			var slot *int
+			switch {
+			case strings.EqualFold(coding, "gzip") || strings.EqualFold(coding, "x-gzip"):
+				slot = &named
+			case coding == "*":
+				slot = &star
+			default:
 				continue
 			}
-			if q, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok && isZeroQuality(strings.TrimSpace(q)) {
-				continue
+			ok := 2
+			for params != "" {
+				var p string
+				p, params, _ = strings.Cut(params, ";")
+				name, q, _ := strings.Cut(p, "=")
+				if strings.EqualFold(strings.TrimSpace(name), "q") && isZeroQuality(strings.TrimSpace(q)) {
+					ok = 1
+				}
 			}
-			return true
+			if ok > *slot {
+				*slot = ok
+			}
 		}
 	}
-	return false
+	if named != 0 {
+		return named == 2
+	}
+	return star == 2
 }
 
 // isZeroQuality reports whether q is 0, 0., 0.0, 0.00 or 0.000.

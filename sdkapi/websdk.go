@@ -27,10 +27,10 @@ const (
 
 // webAsset is one file of the web SDK, with its gzip form and tag computed once.
 type webAsset struct {
-	body, gz    []byte
-	contentType []string
-	etag        []string
-	cache       []string
+	body, gz     []byte
+	contentType  []string
+	etag, etagGz []string // the two encodings are different bytes: a strong tag each
+	cache        []string
 }
 
 var (
@@ -67,8 +67,9 @@ func newWebAsset(body []byte, contentType, cache []string) *webAsset {
 	zw.Write(body)
 	zw.Close()
 	sum := sha256.Sum256(body)
+	tag := hex.EncodeToString(sum[:])
 	return &webAsset{body: body, gz: buf.Bytes(), contentType: contentType, cache: cache,
-		etag: []string{`"` + hex.EncodeToString(sum[:]) + `"`}}
+		etag: []string{`"` + tag + `"`}, etagGz: []string{`"` + tag + `-gzip"`}}
 }
 
 // WebSDKPath is the immutable URL path of this build's web SDK, /sdk/v1/nami.<hash>.js: the
@@ -106,16 +107,21 @@ func (s *Server) serveWebSDK(w http.ResponseWriter, r *http.Request) bool {
 	h["Content-Type"] = a.contentType
 	h["Cache-Control"] = a.cache
 	h["Vary"] = hdrVaryEncoding
-	h["ETag"] = a.etag
+	gz := acceptsGzip(r.Header["Accept-Encoding"])
+	if gz {
+		h["ETag"] = a.etagGz
+	} else {
+		h["ETag"] = a.etag
+	}
 	if a == webJS {
 		h["Link"] = []string{"<" + WebSDKPath() + `>; rel="canonical"`}
 	}
-	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, strings.Trim(a.etag[0], `"`)) {
+	if a.matches(r.Header["If-None-Match"]) {
 		w.WriteHeader(http.StatusNotModified)
 		return true
 	}
 	body := a.body
-	if acceptsGzip(r.Header["Accept-Encoding"]) {
+	if gz {
 		h["Content-Encoding"] = hdrGzip
 		body = a.gz
 	}
@@ -125,4 +131,20 @@ func (s *Server) serveWebSDK(w http.ResponseWriter, r *http.Request) bool {
 		w.Write(body)
 	}
 	return true
+}
+
+// matches reports whether an If-None-Match header names the file in either encoding (the
+// same content) or is "*"; weak comparison, as RFC 9110 says for If-None-Match.
+func (a *webAsset) matches(values []string) bool {
+	for _, v := range values {
+		for v != "" {
+			var tag string
+			tag, v, _ = strings.Cut(v, ",")
+			tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
+			if tag == "*" || tag == a.etag[0] || tag == a.etagGz[0] {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -95,3 +95,60 @@ func TestWebSDKRoutes(t *testing.T) {
 		t.Errorf("OPTIONS nami.js: %d", p.status)
 	}
 }
+
+// Accept-Encoding decides gzip the same way for the web SDK and the config: gzip named
+// explicitly wins over "*", and q=0 counts in any parameter position. The two encodings have
+// different strong ETags, and If-None-Match with either (or *) answers 304.
+func TestWebSDKEncodingAndETags(t *testing.T) {
+	env := newSDKEnv(t, sdkapi.Options{})
+	env.publishApp("calm-sky")
+	for _, c := range []struct {
+		accept string
+		gzip   bool
+	}{
+		{"", false},
+		{"gzip", true},
+		{"GZIP", true},
+		{"x-gzip", true},
+		{"br, gzip;q=0.5", true},
+		{"*", true},
+		{"identity", false},
+		{"gzip;q=0", false},
+		{"gzip; q=0.000", false},
+		{"gzip;Q=0", false},
+		{"gzip;foo=bar;q=0", false},
+		{"gzip;q=0, *", false},
+		{"*, gzip;q=0", false},
+		{"*;q=0", false},
+		{"*;q=0, gzip", true},
+		{"gzip;q=0.001", true},
+		{"br", false},
+	} {
+		for _, path := range []string{"/sdk/v1/nami.js", configPath(demoWeb)} {
+			a := env.do("GET", path, "", "Accept-Encoding", c.accept)
+			wantSDKStatus(t, a, http.StatusOK)
+			if got := a.header.Get("Content-Encoding") == "gzip"; got != c.gzip {
+				t.Errorf("GET %s, Accept-Encoding %q: gzip %v, want %v", path, c.accept, got, c.gzip)
+			}
+		}
+	}
+	plain := env.do("GET", "/sdk/v1/nami.js", "")
+	gz := env.do("GET", "/sdk/v1/nami.js", "", "Accept-Encoding", "gzip")
+	pt, gt := plain.header.Get("ETag"), gz.header.Get("ETag")
+	if pt == gt || !strings.HasPrefix(pt, `"`) || !strings.HasPrefix(gt, `"`) || strings.HasPrefix(gt, "W/") {
+		t.Errorf("ETags plain %s and gzip %s: want two different strong tags", pt, gt)
+	}
+	for _, inm := range []string{pt, gt, "*", "W/" + pt, `"other", ` + gt} {
+		for _, accept := range []string{"", "gzip"} {
+			a := env.do("GET", "/sdk/v1/nami.js", "", "If-None-Match", inm, "Accept-Encoding", accept)
+			if a.status != http.StatusNotModified || len(a.body) != 0 {
+				t.Errorf("If-None-Match %s, Accept-Encoding %q: %d; want 304", inm, accept, a.status)
+			}
+		}
+	}
+	for _, inm := range []string{`"other"`, strings.TrimSuffix(pt, `"`) + `x"`, strings.Trim(pt, `"`)} {
+		if a := env.do("GET", "/sdk/v1/nami.js", "", "If-None-Match", inm); a.status != http.StatusOK {
+			t.Errorf("If-None-Match %s: %d; want 200", inm, a.status)
+		}
+	}
+}

@@ -57,16 +57,20 @@ declare namespace Nami {
 		attributes?: Attributes;
 		/** The paywall layout: "phone" (default), "tablet" or "tv". */
 		device?: "phone" | "tablet" | "tv";
-		/** Keep the paywall shown after the user acts (the host removes it). */
+		/** Keep the paywall shown after the user acts (the host removes it with the result's close()). */
 		keepOpen?: boolean;
 		/** Called when the user selects a product. */
 		onSelect?: (sku: string) => void;
+		/** Milliseconds to wait for the paywall to load before resolving "error"; default max(configure's timeout, 10000). */
+		timeout?: number;
 	}
 
 	type PresentResult =
-		| { action: "purchase"; sku: string | null; decision: Decision }
-		| { action: "close"; decision: Decision }
-		| { action: "restore"; decision: Decision }
+		| { action: "purchase"; sku: string | null; decision: Decision; close(): void }
+		| { action: "close"; decision: Decision; close(): void }
+		| { action: "restore"; decision: Decision; close(): void }
+		/** The paywall did not load in time (offline, server error); nothing is left shown. */
+		| { action: "error"; decision: Decision; close(): void }
 		| { action: "none"; decision: Decision };
 
 	type EventType = "exposure" | "impression" | "close" | "cta_tap" | "trial_start" | "purchase" | "restore";
@@ -81,7 +85,7 @@ declare namespace Nami {
 		paywall?: string;
 		holdout?: boolean;
 		sku?: string;
-		/** A decimal amount, e.g. "59.99" ("0" for a trial). */
+		/** A decimal amount, e.g. "59.99" ("0" for a trial); a number is sent with at most 4 decimals. */
 		revenue?: string | number;
 		currency?: string;
 		/** Made by the SDK when absent; never reuse one. */

@@ -14,21 +14,46 @@
 	const byteLen = (s) => enc.encode(s).length;
 	const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-	// Storage: localStorage when it works, else memory only (private modes, disabled storage).
+	// Storage: localStorage when it works, else memory (private modes, disabled or full storage):
+	// a value that could not be stored stays in memory and wins over the stale stored one.
 	const mem = {};
 	const store = {
 		get(k) {
+			if (k in mem) return mem[k];
 			try {
 				const s = localStorage.getItem(k);
 				if (s != null) return JSON.parse(s);
-			} catch (e) { /* fall back to memory */ }
-			return k in mem ? mem[k] : null;
+			} catch (e) { /* unreadable: none */ }
+			return null;
 		},
+		// set reports whether the value reached localStorage.
 		set(k, v) {
-			mem[k] = v;
-			try { localStorage.setItem(k, JSON.stringify(v)); } catch (e) { /* memory only */ }
+			try {
+				localStorage.setItem(k, JSON.stringify(v));
+				delete mem[k];
+				return true;
+			} catch (e) {
+				mem[k] = v;
+				try { localStorage.removeItem(k); } catch (e) { /* nothing stored */ }
+				return false;
+			}
+		},
+		del(k) {
+			delete mem[k];
+			try { localStorage.removeItem(k); } catch (e) { /* memory only */ }
+		},
+		// keys lists the keys that start with p, in memory and in localStorage.
+		keys(p) {
+			const ks = new Set(Object.keys(mem));
+			try { for (let i = 0; i < localStorage.length; i++) ks.add(localStorage.key(i)); } catch (e) { /* memory only */ }
+			return [...ks].filter((k) => k && k.startsWith(p));
 		},
 	};
+	// timed runs f(signal) and aborts its request after ms.
+	async function timed(ms, f) {
+		const c = new AbortController(), t = setTimeout(() => c.abort(), ms);
+		try { return await f(c.signal); } finally { clearTimeout(t); }
+	}
 
 	const uuid = () => crypto.randomUUID ? crypto.randomUUID() :
 		"10000000-1000-4000-8000-100000000000".replace(/[018]/g, (c) =>
@@ -197,7 +222,7 @@
 		for (const k of Object.keys(attrs || {})) {
 			const v = attrs[k];
 			if (typeof v === "string") out[k] = v;
-			else if (typeof v === "number" || typeof v === "boolean") out[k] = String(v);
+			else if ((typeof v === "number" && isFinite(v)) || typeof v === "boolean") out[k] = String(v); // NaN: JSON's null
 		}
 		return out;
 	}
@@ -248,9 +273,10 @@
 			this.flushInterval = o.flushInterval != null ? o.flushInterval : 3000;
 			this.attributes = Object.assign({}, o.attributes);
 			this.ns = "nami:" + o.key + ":";
+			this.ev = this.ns + "ev:"; // one key per queued event, so that tabs never overwrite each other
 			this.log = o.log || ((msg) => console.warn("[nami] " + msg));
 			let id = o.deviceId || store.get("nami:device_id");
-			if (!id) store.set("nami:device_id", (id = uuid()));
+			if (!id) this._set("nami:device_id", (id = uuid()));
 			this.deviceId = id;
 			let fb = o.fallback;
 			try { if (typeof fb === "string") fb = JSON.parse(fb); } catch (e) { fb = null; }
@@ -265,14 +291,15 @@
 			this.hardUntil = 0; // the server's Retry-After: even flush() waits for it
 			this.waiters = [];
 			this.lastCheck = 0;
+			const old = store.get(this.ns + "events"); // the queue of SDK 1.0.0, one key for all
+			if (Array.isArray(old)) { old.forEach((e) => this._put(e)); store.del(this.ns + "events"); }
 			addEventListener("pagehide", () => this._beacon());
 			addEventListener("online", () => { this.retryAt = this.hardUntil; this._kick(0); });
-			addEventListener("storage", (e) => { if (e.key === this.ns + "events") this._settle(); });
+			addEventListener("storage", (e) => { if (!e.key || e.key.startsWith(this.ev)) this._settle(); });
 			document.addEventListener("visibilitychange", () => {
-				if (document.visibilityState === "hidden") this._beacon();
-				else if (this._ready) this._stale();
+				if (document.visibilityState !== "hidden" && this._ready) this._stale();
 			});
-			if (this._queue().length) this._kick(0);
+			if (this._keys().length) this._kick(0);
 		}
 
 		get release() { return this.snapshot ? this.snapshot.release : null; }
@@ -315,17 +342,21 @@
 				try {
 					const headers = {};
 					if (this.cache && this.cache.etag) headers["If-None-Match"] = this.cache.etag;
-					const r = await fetch(this.base + "/config", { headers, cache: "no-store", credentials: "omit" });
+					// A request that hangs is aborted, so that the next revalidation can start.
+					const [r, text] = await timed(Math.max(this.timeout, 10000), async (signal) => {
+						const r = await fetch(this.base + "/config", { headers, cache: "no-store", credentials: "omit", signal });
+						return [r, r.ok && r.status !== 304 ? await r.text() : ""];
+					});
 					if (r.status === 304) return false;
 					if (!r.ok) {
 						this.log("config answered " + r.status + (r.status === 404 ? ": check the key (wrong, rotated, or nothing published); keeping the last snapshot" : ""));
 						return false;
 					}
-					const doc = JSON.parse(await r.text()); // whole or nothing
+					const doc = JSON.parse(text); // whole or nothing
 					if (!validSnapshot(doc)) throw new Error("not a " + FORMAT + " document");
 					if (this.snapshot && doc.release < this.snapshot.release) return false;
 					this.cache = { etag: r.headers.get("ETag") || "", doc };
-					store.set(this.ns + "config", this.cache);
+					this._set(this.ns + "config", this.cache);
 					this._use(doc, "network");
 					return true;
 				} catch (e) {
@@ -361,10 +392,16 @@
 			let url = this.base + "/paywalls/" + encodeURIComponent(d.paywall) + "?locale=" + encodeURIComponent(locale);
 			if (o.device) url += "&device=" + encodeURIComponent(o.device);
 			let host = typeof o.container === "string" ? document.querySelector(o.container) : o.container;
-			let overlay = null;
+			let overlay = null, x;
 			if (!host) {
 				overlay = host = document.createElement("div");
 				overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;background:#fff";
+				// The overlay always has a way out, even when the paywall does not load.
+				x = document.createElement("button");
+				x.textContent = "\u00d7";
+				x.setAttribute("aria-label", "Close");
+				x.style.cssText = "position:absolute;top:8px;right:8px;z-index:1;width:44px;height:44px;border:0;border-radius:22px;background:rgba(0,0,0,.5);color:#fff;font:28px/1 sans-serif;cursor:pointer";
+				overlay.appendChild(x);
 				document.body.appendChild(overlay);
 			}
 			const frame = document.createElement("iframe");
@@ -373,22 +410,36 @@
 			frame.style.cssText = "border:0;width:100%;height:100%;display:block";
 			const ctx = { placement: d.placement, campaign: d.campaign, variant: d.variant, paywall: d.paywall };
 			const origin = new URL(this.endpoint, location.href).origin;
+			const close = () => { frame.remove(); if (overlay) overlay.remove(); };
 			return new Promise((resolve) => {
+				let shown = false;
 				const done = (r) => {
 					removeEventListener("message", on);
-					if (!o.keepOpen) { frame.remove(); if (overlay) overlay.remove(); }
+					clearTimeout(timer);
+					if (!o.keepOpen || r.action === "error") close();
 					r.decision = d;
+					r.close = close;
 					resolve(r);
 				};
+				const closed = () => {
+					if (shown) this.track(Object.assign({ type: "close" }, ctx));
+					done({ action: "close" });
+				};
+				// The paywall says "ready" once loaded: an error page (offline, 5xx) never does.
+				const timer = setTimeout(() => { if (!shown) this.log("the paywall did not load"), done({ action: "error" }); },
+					o.timeout || Math.max(this.timeout, 10000));
+				if (x) x.onclick = () => { closed(); close(); };
 				const on = (e) => {
 					if (e.source !== frame.contentWindow || e.origin !== origin || !e.data) return;
 					const m = e.data;
+					// Any message of the paywall (its "ready" first) proves it is shown.
+					if (!shown) this.track(Object.assign({ type: "impression" }, ctx));
+					shown = true;
 					if (m.type === "purchase") {
 						this.track(Object.assign({ type: "cta_tap" }, ctx));
 						done({ action: "purchase", sku: m.sku || null });
 					} else if (m.type === "close") {
-						this.track(Object.assign({ type: "close" }, ctx));
-						done({ action: "close" });
+						closed();
 					} else if (m.type === "restore") {
 						done({ action: "restore" });
 					} else if (m.type === "select" && o.onSelect) {
@@ -396,7 +447,6 @@
 					}
 				};
 				addEventListener("message", on);
-				frame.addEventListener("load", () => this.track(Object.assign({ type: "impression" }, ctx)), { once: true });
 				host.appendChild(frame);
 			});
 		}
@@ -411,18 +461,17 @@
 			e.id = e.id || uuid();
 			e.device_id = e.device_id || this.deviceId;
 			e.time = e.time || new Date().toISOString();
-			if (typeof e.revenue === "number") e.revenue = String(e.revenue);
-			const q = this._queue();
-			q.push(compact(e));
-			this._save(q);
-			this._kick(q.length >= MAX_BATCH ? 0 : this.flushInterval);
+			// A number as a decimal the server takes: at most 4 decimals, no exponent.
+			if (typeof e.revenue === "number") e.revenue = isFinite(e.revenue) ? e.revenue.toFixed(4).replace(/\.?0+$/, "") : null;
+			this._put(compact(e));
+			this._kick(this._keys().length >= MAX_BATCH ? 0 : this.flushInterval);
 			return e.id;
 		}
 
 		// flush resolves with true once every event queued so far is acknowledged by the server
 		// (or dropped as invalid), or with false after timeout ms when a timeout is given.
 		flush(timeout) {
-			const ids = this._queue().map((e) => e.id);
+			const ids = this._ids();
 			if (!ids.length) return Promise.resolve(true);
 			return new Promise((resolve) => {
 				const w = { ids, resolve };
@@ -437,14 +486,24 @@
 		}
 
 		// pending is the number of events not yet acknowledged.
-		get pending() { return this._queue().length; }
+		get pending() { return this._keys().length; }
 
+		// The queue: one storage key per event, in the order they happened.
+		_keys() { return store.keys(this.ev); }
 		_queue() {
-			const q = store.get(this.ns + "events");
-			return Array.isArray(q) ? q : [];
+			return this._keys().map((k) => store.get(k)).filter((e) => e && e.id)
+				.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
 		}
+		_ids() { return this._keys().map((k) => k.slice(this.ev.length)); }
+		_put(e) { this._set(this.ev + e.id, e); }
 
-		_save(q) { store.set(this.ns + "events", q); }
+		// _set stores, or keeps in memory and warns (once) when localStorage refuses (full).
+		_set(k, v) {
+			if (!store.set(k, v) && !this.full) {
+				this.full = true;
+				this.log("localStorage refused a write (full or disabled): keeping it in memory only");
+			}
+		}
 
 		_kick(delay) {
 			const at = Math.max(Date.now() + delay, this.retryAt);
@@ -455,13 +514,12 @@
 		}
 
 		_ack(ids) {
-			const gone = new Set(ids);
-			this._save(this._queue().filter((e) => !gone.has(e.id)));
+			ids.forEach((id) => store.del(this.ev + id));
 			this._settle();
 		}
 
 		_settle() {
-			const left = new Set(this._queue().map((e) => e.id));
+			const left = new Set(this._ids());
 			this.waiters = this.waiters.filter((w) => {
 				if (w.ids.some((id) => left.has(id))) return true;
 				w.resolve(true);
@@ -483,16 +541,20 @@
 			}
 			this.sending = true;
 			try {
-				const r = await fetch(this.base + "/events", {
-					method: "POST", headers: { "Content-Type": "application/json" }, body,
-					keepalive: byteLen(body) < BEACON_MAX, credentials: "omit", cache: "no-store",
+				// A request that hangs is aborted after 30 s and counts as a network error.
+				const [r, info] = await timed(30000, async (signal) => {
+					const r = await fetch(this.base + "/events", {
+						method: "POST", headers: { "Content-Type": "application/json" }, body, signal,
+						keepalive: byteLen(body) < BEACON_MAX, credentials: "omit", cache: "no-store",
+					});
+					let info = {};
+					if (r.status === 400 || r.status === 413) try { info = await r.json(); } catch (e) { /* no body */ }
+					return [r, info];
 				});
 				if (r.status === 202) {
 					this.backoff = this.retryAt = this.hardUntil = 0;
 					this._ack(batch.map((e) => e.id));
 				} else if (r.status === 400 || r.status === 413) {
-					let info = {};
-					try { info = await r.json(); } catch (e) { /* no body */ }
 					if (r.status === 413 && n > 1) {
 						this.batchMax = Math.max(1, n >> 1); // split and send again
 					} else {
@@ -515,7 +577,7 @@
 			} finally {
 				this.sending = false;
 			}
-			if (this._queue().length) this._kick(0);
+			if (this._keys().length) this._kick(0);
 		}
 
 		// _beacon hands the first events to sendBeacon as the page goes away; they stay queued

@@ -61,4 +61,5 @@
 			send({ type: "close", paywall: ref });
 		}
 	});
+	document.addEventListener("DOMContentLoaded", function () { var pw = document.querySelector(".pw[data-ref]"); if (window.parent !== window) window.parent.postMessage({ type: "ready", paywall: pw ? pw.dataset.ref : null }, "*"); });
 })();
