@@ -72,26 +72,6 @@ func (ls listState) pager(path string, params url.Values, total, shown int, one,
 	return views.Pager{Path: path, Params: params, Q: ls.Q, Page: ls.Page, Total: total, Shown: shown, One: one, Many: many, SelectAll: ls.SelectAll, Rows: ls.Rows}
 }
 
-// listParams are the state's search and page (and extra filters) as a query string, to append
-// to the URLs of a row's actions so the list comes back as it was.
-func listParams(pg views.Pager) string {
-	v := url.Values{}
-	for k, vs := range pg.Params {
-		for _, s := range vs {
-			if s != "" {
-				v.Add(k, s)
-			}
-		}
-	}
-	if pg.Q != "" {
-		v.Set("q", pg.Q)
-	}
-	if pg.Page > 1 {
-		v.Set("page", strconv.Itoa(pg.Page))
-	}
-	return v.Encode()
-}
-
 // selected are the distinct values of the bulk form's checkboxes, in order.
 func selected(f views.Form) []string {
 	seen := map[string]bool{}

@@ -234,9 +234,6 @@ func editDistance(a, b string) int {
 	return prev[len(b)]
 }
 
-// Refs lists the tokens the copy uses, in order of appearance, repeats included.
-func (c Copy) Refs() []TokenRef { return c.refs }
-
 // HasTokens reports whether the copy uses any token.
 func (c Copy) HasTokens() bool { return len(c.refs) > 0 }
 

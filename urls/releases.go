@@ -14,6 +14,3 @@ func Republish(slug string, number int) string {
 func SnapshotDownload(slug string, number int, platform string) string {
 	return Sub(slug, "releases", strconv.Itoa(number), "snapshots", platform)
 }
-
-// SDKConfig is the SDK API's config of the platform with the given key.
-func SDKConfig(key string) string { return "/sdk/v1/platforms/" + seg(key) + "/config" }

@@ -90,14 +90,6 @@ func Simulate(slug string) string { return Sub(slug, "simulate") }
 // Delete is the POST target that deletes the resource at base.
 func Delete(base string) string { return base + "/delete" }
 
-// ProductsOn is the product list filtered to one platform ("" for all).
-func ProductsOn(slug, platform string) string {
-	if platform == "" {
-		return Products(slug)
-	}
-	return Products(slug) + "?platform=" + url.QueryEscape(platform)
-}
-
 // Image is the content-addressed URL of an uploaded image; it never changes, so it is cached forever.
 func Image(hash string) string { return "/images/" + seg(hash) }
 

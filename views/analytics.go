@@ -443,10 +443,6 @@ func reportTo(r results.Report) time.Time {
 	return t
 }
 
-func dayRangeText(from, to int64) string {
-	return rangeText(store.DayStart(from), store.DayStart(to+1))
-}
-
 func conversionsOf(r CampaignResultRow) int64 {
 	var n int64
 	for _, a := range r.Report.Arms {
