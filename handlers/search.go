@@ -28,31 +28,9 @@ type searchHit struct {
 // searchKinds orders the kinds of equally good matches.
 var searchKinds = map[string]int{"app": 0, "paywall": 1, "campaign": 2, "product": 3, "entitlement": 4, "platform": 5}
 
-// searchRank says how well q (lowercased) matches a name and a ref: 0 for an exact name or ref,
-// then a name prefix, a ref prefix, a word of the name, anywhere in the name, anywhere in the
-// ref; -1 for no match.
-func searchRank(q, name, ref string) int {
-	n, r := strings.ToLower(name), strings.ToLower(ref)
-	switch {
-	case n == q || r == q:
-		return 0
-	case strings.HasPrefix(n, q):
-		return 1
-	case strings.HasPrefix(r, q):
-		return 2
-	case strings.Contains(n, " "+q):
-		return 3
-	case strings.Contains(n, q):
-		return 4
-	case strings.Contains(r, q):
-		return 5
-	}
-	return -1
-}
-
 // Search answers the quick switcher: up to 20 apps, paywalls, campaigns, products,
 // entitlements and platforms of every app whose name or ref contains ?q= (ignoring case),
-// best matches first, as JSON.
+// best matches first (store.SearchCatalog ranks them), as JSON.
 func (h *Handler) Search(c echo.Context) error {
 	q := strings.ToLower(strings.TrimSpace(c.QueryParam("q")))
 	if r := []rune(q); len(r) > 100 {
@@ -63,55 +41,27 @@ func (h *Handler) Search(c echo.Context) error {
 	if q == "" {
 		return c.JSON(http.StatusOK, hits)
 	}
-	add := func(kind, name, ref, app, detail, url string) {
-		if rank := searchRank(q, name, ref); rank >= 0 {
-			hits = append(hits, searchHit{Kind: kind, Name: name, Ref: ref, App: app, Detail: detail, URL: url, rank: rank, kind: searchKinds[kind]})
-		}
-	}
-	ctx := c.Request().Context()
-	apps, err := h.store.AppSummaries(ctx)
+	found, err := h.store.SearchCatalog(c.Request().Context(), q, maxSearchHits)
 	if err != nil {
 		return err
 	}
-	for _, a := range apps {
-		add("app", a.Name, a.Slug, a.Name, "", urls.App(a.Slug))
-		paywalls, err := h.store.PaywallSummaries(ctx, a.ID)
-		if err != nil {
-			return err
+	for _, f := range found {
+		hit := searchHit{Kind: f.Kind, Name: f.Name, Ref: f.Ref, App: f.AppName, Detail: f.Detail, rank: f.Rank, kind: searchKinds[f.Kind]}
+		switch f.Kind {
+		case "app":
+			hit.URL = urls.App(f.AppSlug)
+		case "paywall":
+			hit.URL = urls.Paywall(f.AppSlug, f.Ref)
+		case "campaign":
+			hit.URL = urls.Campaign(f.AppSlug, f.Ref)
+		case "platform":
+			hit.URL = urls.Platform(f.AppSlug, f.Ref)
+		case "product":
+			hit.URL = urls.Product(f.AppSlug, f.PlatformRef, f.Ref)
+		case "entitlement":
+			hit.URL = urls.Entitlement(f.AppSlug, f.Ref)
 		}
-		for _, p := range paywalls {
-			add("paywall", p.Name, p.Ref, a.Name, "", urls.Paywall(a.Slug, p.Ref))
-		}
-		campaigns, err := h.store.Campaigns(ctx, a.ID)
-		if err != nil {
-			return err
-		}
-		for _, cp := range campaigns {
-			add("campaign", cp.Name, cp.Ref, a.Name, cp.Status, urls.Campaign(a.Slug, cp.Ref))
-		}
-		platforms, err := h.store.Platforms(ctx, a.ID)
-		if err != nil {
-			return err
-		}
-		names := map[string]string{}
-		for _, p := range platforms {
-			names[p.Ref] = p.Name
-			add("platform", p.Name, p.Ref, a.Name, "", urls.Platform(a.Slug, p.Ref))
-		}
-		products, err := h.store.Products(ctx, a.ID)
-		if err != nil {
-			return err
-		}
-		for _, p := range products {
-			add("product", p.Name, p.SKU, a.Name, names[p.PlatformRef], urls.Product(a.Slug, p.PlatformRef, p.SKU))
-		}
-		ents, err := h.store.Entitlements(ctx, a.ID)
-		if err != nil {
-			return err
-		}
-		for _, e := range ents {
-			add("entitlement", e.Name, e.Ref, a.Name, "", urls.Entitlement(a.Slug, e.Ref))
-		}
+		hits = append(hits, hit)
 	}
 	sort.SliceStable(hits, func(i, j int) bool {
 		a, b := hits[i], hits[j]

@@ -132,3 +132,31 @@ func TestSearchNeedsASignedInUserOfAnyRole(t *testing.T) {
 		t.Errorf("a viewer's search found %s", kinds(hits))
 	}
 }
+
+// The database ranks and cuts each kind: an exact match that sorts last by name still comes
+// first, and case is ignored beyond ASCII.
+func TestSearchRanksInTheDatabaseAndFoldsUnicode(t *testing.T) {
+	ts := newTestServer(t)
+	c := signUp(t, ts)
+	s := seedCatalog(t, ts)
+	inTx(t, ts, func(ctx context.Context, tx *store.Tx) error {
+		for i := 1; i <= 40; i++ {
+			e := store.Entitlement{AppID: s.app.ID, Ref: fmt.Sprintf("a%02d", i), Name: fmt.Sprintf("A zz plan %02d", i)}
+			if err := tx.CreateEntitlement(ctx, &e); err != nil {
+				return err
+			}
+		}
+		for _, e := range []store.Entitlement{{AppID: s.app.ID, Ref: "zz", Name: "Zz"}, {AppID: s.app.ID, Ref: "uber", Name: "Über Premium"}} {
+			if err := tx.CreateEntitlement(ctx, &e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if hits := search(t, c, "zz"); len(hits) != 20 || hits[0].Name != "Zz" {
+		t.Errorf("search zz: %d hits, first %q; want 20 with the exact match Zz first", len(hits), hits[0].Name)
+	}
+	if hits := search(t, c, "ÜBER"); len(hits) != 1 || hits[0].Name != "Über Premium" {
+		t.Errorf("search ÜBER found %s", kinds(hits))
+	}
+}
