@@ -15,7 +15,7 @@ import (
 )
 
 // manyProducts gives the seeded app 249 more iOS products (250 in all): "Plan 001" (gen.001) to
-// "Plan 248" (gen.248) and "Zebra yearly" (zz.special).
+// "Plan 248" (gen.248) and "Zebra yearly ÜBER" (zz.special).
 func manyProducts(t *testing.T, ts *testServer, s seeded) {
 	t.Helper()
 	inTx(t, ts, func(ctx context.Context, tx *store.Tx) error {
@@ -26,7 +26,7 @@ func manyProducts(t *testing.T, ts *testServer, s seeded) {
 				return err
 			}
 		}
-		pr := store.Product{PlatformID: s.ios.ID, SKU: "zz.special", Name: "Zebra yearly", Kind: "non_consumable", Price: "4.99", Currency: "USD"}
+		pr := store.Product{PlatformID: s.ios.ID, SKU: "zz.special", Name: "Zebra yearly ÜBER", Kind: "non_consumable", Price: "4.99", Currency: "USD"}
 		return tx.CreateProduct(ctx, &pr)
 	})
 }
@@ -92,7 +92,7 @@ func TestProductListPagesAndSearches(t *testing.T) {
 	}
 
 	// Search by name (ignoring case), by SKU, and a search that matches nothing.
-	for q, want := range map[string][]string{"zebra": {"zz.special"}, "ZZ.SPEC": {"zz.special"}, "gen.12": {"gen.120", "gen.121", "gen.122", "gen.123",
+	for q, want := range map[string][]string{"zebra": {"zz.special"}, "ZZ.SPEC": {"zz.special"}, "über": {"zz.special"}, "gen.12": {"gen.120", "gen.121", "gen.122", "gen.123",
 		"gen.124", "gen.125", "gen.126", "gen.127", "gen.128", "gen.129"}, "monthly": {"calmsky.monthly"}} {
 		r := c.get(s.appsPath + "/products?q=" + url.QueryEscape(q))
 		wantStatus(t, r, http.StatusOK)

@@ -25,26 +25,35 @@ func (lq ListQuery) limit() int {
 
 func (lq ListQuery) offset() int { return max(lq.Offset, 0) }
 
-// likePattern is q as a LIKE pattern matching it anywhere, with its wildcards escaped by '\'.
-func likePattern(q string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(q) + "%"
-}
-
-// matchAny is the WHERE clause "one of cols contains q" and its arguments, or nothing when q is empty.
+// matchAny is the WHERE clause "one of cols contains q, ignoring case" and its arguments, or
+// nothing when q is empty. An ASCII q uses LIKE, whose case folding covers ASCII and which is
+// about five times faster on a long audit log; any other q uses nami_fold (store/search.go),
+// which lowercases all of Unicode as Go does. Either way % and _ in q are plain characters.
 func matchAny(q string, cols ...string) (string, []any) {
-	q = strings.TrimSpace(q)
+	q = strings.ToLower(strings.TrimSpace(q))
 	if q == "" {
 		return "", nil
 	}
+	clause, arg := "instr(nami_fold(%s), ?) > 0", any(q)
+	if isASCII(q) {
+		clause, arg = `%s LIKE ? ESCAPE '\'`, "%"+strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q)+"%"
+	}
 	var parts []string
 	var args []any
-	p := likePattern(q)
 	for _, c := range cols {
-		parts = append(parts, c+` LIKE ? ESCAPE '\'`)
-		args = append(args, p)
+		parts = append(parts, fmt.Sprintf(clause, c))
+		args = append(args, arg)
 	}
 	return " AND (" + strings.Join(parts, " OR ") + ")", args
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // count runs a count(*) query.
