@@ -11,27 +11,20 @@ import (
 	"nami/views"
 )
 
-// billingPeriods are the renewal periods the product form offers, stored as ISO 8601.
-var billingPeriods = []views.Option{
-	{Value: "P1W", Label: "Every week"},
-	{Value: "P1M", Label: "Every month"},
-	{Value: "P2M", Label: "Every 2 months"},
-	{Value: "P3M", Label: "Every 3 months"},
-	{Value: "P6M", Label: "Every 6 months"},
-	{Value: "P1Y", Label: "Every year"},
-}
+// billingPeriods and trialLengths are the product form's options (offer.PeriodChoices and
+// offer.TrialChoices, stored as ISO 8601).
+var billingPeriods, trialLengths = options(offer.PeriodChoices), options(offer.TrialChoices)
 
 // noPeriod is the billing period of one-time purchases.
 var noPeriod = views.Option{Value: "", Label: "None (one-time purchase)"}
 
-// trialLengths are the free trials the product form offers, stored as ISO 8601.
-var trialLengths = []views.Option{
-	{Value: "", Label: "No free trial"},
-	{Value: "P3D", Label: "3 days"},
-	{Value: "P1W", Label: "1 week"},
-	{Value: "P2W", Label: "2 weeks"},
-	{Value: "P1M", Label: "1 month"},
-	{Value: "P3M", Label: "3 months"},
+// options turns offer's choices into a form's options.
+func options(choices []offer.Choice) []views.Option {
+	out := make([]views.Option, len(choices))
+	for i, c := range choices {
+		out[i] = views.Option{Value: c.Value, Label: c.Label}
+	}
+	return out
 }
 
 func listed(options []views.Option, value string) bool {

@@ -43,9 +43,7 @@ func (h *Handler) productsView(c echo.Context, filter string, ls listState) (vie
 	for _, e := range ents {
 		v.Entitlements = append(v.Entitlements, views.Option{Value: e.Ref, Label: e.Name})
 	}
-	for _, k := range offer.KindChoices {
-		v.Kinds = append(v.Kinds, views.Option{Value: k.Value, Label: k.Label})
-	}
+	v.Kinds = options(offer.KindChoices)
 	products, total, err := h.store.ProductsPage(ctx, a.ID, v.Filter, ls.query())
 	if err != nil {
 		return v, err

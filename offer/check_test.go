@@ -253,8 +253,8 @@ func TestChoicesAreValid(t *testing.T) {
 	if len(PeriodChoices) != 6 || PeriodChoices[0].Value != "P1W" || PeriodChoices[5].Value != "P1Y" {
 		t.Errorf("PeriodChoices = %+v, want P1W ... P1Y in order", PeriodChoices)
 	}
-	if got := ChoiceLabel(PeriodChoices, "P1M"); got != "Monthly" {
-		t.Errorf("ChoiceLabel(P1M) = %q, want Monthly", got)
+	if got := ChoiceLabel(PeriodChoices, "P1M"); got != "Every month" {
+		t.Errorf("ChoiceLabel(P1M) = %q, want Every month", got)
 	}
 	if got := ChoiceLabel(PeriodChoices, "P2Y"); got != "P2Y" {
 		t.Errorf("ChoiceLabel(P2Y) = %q, want the value back", got)

@@ -6,14 +6,15 @@ type Choice struct {
 	Label string
 }
 
-// PeriodChoices lists the subscription billing periods, shortest first. Treat it as read-only.
+// PeriodChoices lists the subscription billing periods, shortest first, labelled as the
+// product form offers them. Treat it as read-only.
 var PeriodChoices = []Choice{
-	{Value: "P1W", Label: "Weekly"},
-	{Value: "P1M", Label: "Monthly"},
+	{Value: "P1W", Label: "Every week"},
+	{Value: "P1M", Label: "Every month"},
 	{Value: "P2M", Label: "Every 2 months"},
 	{Value: "P3M", Label: "Every 3 months"},
 	{Value: "P6M", Label: "Every 6 months"},
-	{Value: "P1Y", Label: "Yearly"},
+	{Value: "P1Y", Label: "Every year"},
 }
 
 // KindChoices lists the kinds of product SKU, the most common first. Treat it as read-only.
@@ -31,6 +32,7 @@ var TrialChoices = []Choice{
 	{Value: "P1W", Label: "1 week"},
 	{Value: "P2W", Label: "2 weeks"},
 	{Value: "P1M", Label: "1 month"},
+	{Value: "P3M", Label: "3 months"},
 }
 
 // ChoiceLabel returns the label of value in choices, or value itself when it is not listed.
