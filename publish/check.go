@@ -90,8 +90,9 @@ func Check(f *catalog.File, now time.Time) (errs, warnings []Issue) {
 			add(&warnings, "its schedule ended %s, so no device will see it", rules.EndsAt.UTC().Format("2006-01-02 15:04 MST"))
 		}
 	}
-	copyErrs, copyWarnings := checkCopy(f)
-	errs = append(errs, checkTokens(f)...)
+	shown := snapshot.ShownPaywalls(f)
+	copyErrs, copyWarnings := checkCopy(f, shown)
+	errs = append(errs, checkTokens(f, shown)...)
 	return append(errs, copyErrs...), append(warnings, copyWarnings...)
 }
 

@@ -11,7 +11,6 @@ import (
 
 	"nami/catalog"
 	"nami/offer"
-	"nami/snapshot"
 )
 
 // How much copy a phone shows well, in characters (runes) of what the customer reads. The
@@ -84,15 +83,14 @@ var copyFields = []copyField{
 	{key: "footer", name: "footer", markdown: true, get: func(c catalog.CopyDoc) string { return c.Footer }},
 }
 
-// checkCopy looks at the copy of the paywalls the snapshot carries (snapshot.ShownPaywalls: those
+// checkCopy looks at the copy of the paywalls the snapshot carries (shown, snapshot.ShownPaywalls: those
 // live campaigns show and those marked for SDK use). Errors: the default language's title or call
 // to action is empty (or the language has no copy at all); a Markdown field whose source is not
 // empty shows nothing once rendered. Warnings: a language lacks a field the default language
 // has; a field is longer than a phone shows well with the paywall's template (CopyLimits); a
 // palette's text or button label reads poorly
 // (themeWarnings).
-func checkCopy(f *catalog.File) (errs, warnings []Issue) {
-	shown := snapshot.ShownPaywalls(f)
+func checkCopy(f *catalog.File, shown map[string]bool) (errs, warnings []Issue) {
 	for _, pw := range f.Paywalls {
 		if !shown[pw.Ref] {
 			continue

@@ -16,14 +16,14 @@ func TestPublishIsBlockedByTokensThatCannotResolve(t *testing.T) {
 	editCopy(t, f, "spring", "en", func(c *catalog.CopyDoc) { c.CTA = "Get {{products.2.name}}" })
 	// The demo's android-test platform offers one product on each paywall: position 2 is past it.
 	errs, _ := publish.Check(f, now)
-	want := `Paywall "Spring offer": the English call to action: {{products.2.name}}: the paywall offers 1 product on android-test; fix it in the editor before publishing.`
+	want := `Paywall "Spring offer": the English call to action: {{products.2.name}}: the paywall offers 1 product on android-test. Fix it in the editor before publishing.`
 	if got := messages(errs); got != want {
 		t.Errorf("errors:\n%s\nwant:\n%s", got, want)
 	}
 	editCopy(t, f, "spring", "en", func(c *catalog.CopyDoc) { c.CTA = "Get {{product.name}}" })
 	paywall(t, f, "spring").Products[0].Badge = "{{product.prize}}"
 	errs, _ = publish.Check(f, now)
-	want = `Paywall "Spring offer": the badge of com.example.calmsky.yearly on ios: unknown token {{product.prize}}; did you mean {{product.price}}?; fix it in the editor before publishing.`
+	want = `Paywall "Spring offer": the badge of com.example.calmsky.yearly on ios: unknown token {{product.prize}}; did you mean {{product.price}}? Fix it in the editor before publishing.`
 	if got := messages(errs); got != want {
 		t.Errorf("errors:\n%s\nwant:\n%s", got, want)
 	}
