@@ -41,18 +41,11 @@ type paywallJSON struct {
 
 // Simulate runs the decision engine on the app's drafts for a device described in the query.
 func (h *Handler) Simulate(c echo.Context) error {
-	ctx := c.Request().Context()
-	a := currentApp(c)
 	q := c.QueryParams()
-	platforms, err := h.store.Platforms(ctx, a.ID)
+	v, platform, campaigns, err := h.simulatorPage(c, q)
 	if err != nil {
 		return err
 	}
-	campaigns, err := h.store.Campaigns(ctx, a.ID)
-	if err != nil {
-		return err
-	}
-	v, platform := simulatorForm(a.Slug, platforms, campaigns, q)
 	wantsJSON := strings.Contains(c.Request().Header.Get("Accept"), "application/json")
 	v.Ran = q.Has("device_id") || wantsJSON
 	if v.Ran {
@@ -82,11 +75,12 @@ func (h *Handler) Simulate(c echo.Context) error {
 	}
 	if vr := v.Decision.Variant; vr != nil {
 		out.Variant = &vr.Ref
-		pw, err := h.store.Paywall(ctx, a.ID, vr.Paywall)
+		ctx, appID := c.Request().Context(), currentApp(c).ID
+		pw, err := h.store.Paywall(ctx, appID, vr.Paywall)
 		if err != nil {
 			return err
 		}
-		products, err := h.store.Products(ctx, a.ID)
+		products, err := h.store.Products(ctx, appID)
 		if err != nil {
 			return err
 		}
@@ -122,6 +116,23 @@ func boundedTrace(trace []engine.TraceStep) ([]engine.TraceStep, int) {
 
 // simulatorForm is the simulator page for the query, and the platform it asks about: the one
 // named, or the app's first when none is named; nil when there is no such platform.
+// simulatorPage loads what the simulator and its split need: the app's platforms and draft
+// campaigns, and the form read from q (simulatorForm).
+func (h *Handler) simulatorPage(c echo.Context, q url.Values) (views.SimulateView, *store.AppPlatform, []store.Campaign, error) {
+	ctx := c.Request().Context()
+	a := currentApp(c)
+	platforms, err := h.store.Platforms(ctx, a.ID)
+	if err != nil {
+		return views.SimulateView{}, nil, nil, err
+	}
+	campaigns, err := h.store.Campaigns(ctx, a.ID)
+	if err != nil {
+		return views.SimulateView{}, nil, nil, err
+	}
+	v, platform := simulatorForm(a.Slug, platforms, campaigns, q)
+	return v, platform, campaigns, nil
+}
+
 func simulatorForm(slug string, platforms []store.AppPlatform, campaigns []store.Campaign, q url.Values) (views.SimulateView, *store.AppPlatform) {
 	v := views.SimulateView{Slug: slug, Labels: labelsInUse(campaigns), Query: views.Form{Values: map[string][]string(q), Errors: map[string]string{}}}
 	var platform *store.AppPlatform

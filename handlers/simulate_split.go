@@ -109,18 +109,11 @@ func splitDevices(raw string) (int, string) {
 // many devices each arm gets and the share the holdout and weights lead to expect: JSON for
 // Accept: application/json, else the simulator page with its split panel filled.
 func (h *Handler) SimulateSplit(c echo.Context) error {
-	ctx := c.Request().Context()
-	a := currentApp(c)
 	q := c.QueryParams()
-	platforms, err := h.store.Platforms(ctx, a.ID)
+	v, platform, campaigns, err := h.simulatorPage(c, q)
 	if err != nil {
 		return err
 	}
-	campaigns, err := h.store.Campaigns(ctx, a.ID)
-	if err != nil {
-		return err
-	}
-	v, platform := simulatorForm(a.Slug, platforms, campaigns, q)
 	v.Split = &views.SplitView{}
 	n, msg := splitDevices(q.Get("devices"))
 	if msg != "" {
