@@ -263,27 +263,28 @@ func f64(n int64) *float64 {
 
 // ActivityChart is daily impressions and unique viewers.
 func (a Analytics) ActivityChart() Chart {
-	c := Chart{ID: "chart-activity", Title: "Impressions and unique viewers per day", YLabel: "Per day", Format: "count"}
-	imp, view := ChartSeries{Label: "Impressions"}, ChartSeries{Label: "Unique viewers"}
-	for _, d := range a.Current.Days {
-		c.Days = append(c.Days, store.DayStart(d.Day))
-		imp.Values = append(imp.Values, f64(d.Impressions))
-		view.Values = append(view.Values, f64(d.Viewers))
-	}
-	c.Series = []ChartSeries{imp, view}
-	return c
+	return a.dailyCounts(Chart{ID: "chart-activity", Title: "Impressions and unique viewers per day"},
+		"Impressions", func(d store.DayTotals) int64 { return d.Impressions },
+		"Unique viewers", func(d store.DayTotals) int64 { return d.Viewers })
 }
 
 // ConversionChart is daily conversions and trial starts.
 func (a Analytics) ConversionChart() Chart {
-	c := Chart{ID: "chart-conversions", Title: "Conversions and trials per day", YLabel: "Per day", Format: "count"}
-	conv, trials := ChartSeries{Label: "Conversions"}, ChartSeries{Label: "Trials"}
+	return a.dailyCounts(Chart{ID: "chart-conversions", Title: "Conversions and trials per day"},
+		"Conversions", func(d store.DayTotals) int64 { return d.Purchases },
+		"Trials", func(d store.DayTotals) int64 { return d.Trials })
+}
+
+// dailyCounts fills c with two counts per day of the range.
+func (a Analytics) dailyCounts(c Chart, label1 string, get1 func(store.DayTotals) int64, label2 string, get2 func(store.DayTotals) int64) Chart {
+	c.YLabel, c.Format = "Per day", "count"
+	one, two := ChartSeries{Label: label1}, ChartSeries{Label: label2}
 	for _, d := range a.Current.Days {
 		c.Days = append(c.Days, store.DayStart(d.Day))
-		conv.Values = append(conv.Values, f64(d.Purchases))
-		trials.Values = append(trials.Values, f64(d.Trials))
+		one.Values = append(one.Values, f64(get1(d)))
+		two.Values = append(two.Values, f64(get2(d)))
 	}
-	c.Series = []ChartSeries{conv, trials}
+	c.Series = []ChartSeries{one, two}
 	return c
 }
 
