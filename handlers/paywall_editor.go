@@ -385,28 +385,28 @@ func (h *Handler) PaywallEditor(c echo.Context) error {
 }
 
 // postedDraft reads the editor's posted form on top of the saved paywall, without validating it:
-// problems show on save, not while the marketer is still arranging things.
-func (h *Handler) postedDraft(c echo.Context) (store.Paywall, views.Form, []store.Product, []store.AppPlatform, error) {
-	saved, err := h.store.Paywall(c.Request().Context(), currentApp(c).ID, c.Param("ref"))
+// problems show on save, not while the marketer is still arranging things. The saved paywall
+// comes back beside the draft.
+func (h *Handler) postedDraft(c echo.Context) (draft, saved store.Paywall, f views.Form, products []store.Product, platforms []store.AppPlatform, err error) {
+	saved, err = h.store.Paywall(c.Request().Context(), currentApp(c).ID, c.Param("ref"))
 	if err != nil {
-		return saved, views.Form{}, nil, nil, err
+		return
 	}
-	products, platforms, err := h.editorData(c)
-	if err != nil {
-		return saved, views.Form{}, nil, nil, err
+	if products, platforms, err = h.editorData(c); err != nil {
+		return
 	}
-	f := formOf(c)
+	f = formOf(c)
 	if !user(c).Can(store.RoleEditor) {
 		// A viewer's editor is read-only and posts no draft (its fields are disabled): the
 		// preview and the language tabs show the saved paywall.
-		return saved, f, products, platforms, nil
+		return saved, saved, f, products, platforms, nil
 	}
-	return readDraft(f, saved, productIndex(products), map[string]string{}), f, products, platforms, nil
+	return readDraft(f, saved, productIndex(products), map[string]string{}), saved, f, products, platforms, nil
 }
 
 // PaywallEditorOp re-renders the editor after an action on the unsaved draft; nothing is stored.
 func (h *Handler) PaywallEditorOp(c echo.Context) error {
-	d, f, products, platforms, err := h.postedDraft(c)
+	d, saved, f, products, platforms, err := h.postedDraft(c)
 	if err != nil {
 		return err
 	}
@@ -417,10 +417,6 @@ func (h *Handler) PaywallEditorOp(c echo.Context) error {
 		applyOp(&d, &st, f, idx)
 		// Unsaved is what differs from the stored paywall: a language tab, or a product moved
 		// down and back up, leaves nothing to save.
-		saved, err := h.store.Paywall(c.Request().Context(), currentApp(c).ID, c.Param("ref"))
-		if err != nil {
-			return err
-		}
 		st.dirty = !samePaywall(saved, d)
 	case f.Get("op") == "tab":
 		// A viewer may only look at another language's copy; nothing else changes.
@@ -435,7 +431,7 @@ func (h *Handler) PaywallEditorOp(c echo.Context) error {
 
 // PaywallPreviewPane renders the unsaved draft for the live preview (once per pause in typing).
 func (h *Handler) PaywallPreviewPane(c echo.Context) error {
-	d, f, products, platforms, err := h.postedDraft(c)
+	d, _, f, products, platforms, err := h.postedDraft(c)
 	if err != nil {
 		return err
 	}
